@@ -1,0 +1,61 @@
+// README front matter, YAML only. gray-matter would run `---js` front matter through eval, and its
+// engine lookup walks the prototype chain, so: the first line must be exactly `---`, every non-YAML
+// engine throws, YAML goes through `yaml` with alias expansion bounded, and data must be a plain object.
+import matter from 'gray-matter';
+import { parse as parseYaml } from 'yaml';
+
+export interface FrontMatter {
+  data: Record<string, unknown>;
+  body: string;
+  /** 1-based line where the body starts. */
+  bodyLine: number;
+}
+
+export class FrontMatterError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly fix: string,
+  ) {
+    super(message);
+  }
+}
+
+function refuse(language: string): never {
+  throw new FrontMatterError(`front matter language "${language}" is not allowed`, 1, 'use YAML front matter: start the file with a line that is exactly ---');
+}
+
+const engines = {
+  yaml: (text: string): object => parseYaml(text, { maxAliasCount: 20, uniqueKeys: true, strict: true, prettyErrors: true }) ?? {},
+  javascript: () => refuse('javascript'),
+  js: () => refuse('js'),
+  json: () => refuse('json'),
+  coffee: () => refuse('coffee'),
+  coffeescript: () => refuse('coffeescript'),
+  toml: () => refuse('toml'),
+};
+
+export function parseFrontMatter(text: string): FrontMatter {
+  const firstLine = text.split('\n', 1)[0]!.replace(/\r$/, '');
+  if (firstLine !== '---') {
+    if (firstLine.startsWith('---')) refuse(firstLine.slice(3).trim() || 'unknown');
+    throw new FrontMatterError('has no front matter', 1, 'start the file with ---, then title: and summary: lines, then ---');
+  }
+  const closing = text.indexOf('\n---', 3);
+  if (closing < 0) throw new FrontMatterError('front matter is not closed', 1, 'end the front matter with a line that is exactly ---');
+  let parsed;
+  try {
+    // An options object (never undefined) also keeps gray-matter from caching every input forever.
+    parsed = matter(text, { language: 'yaml', engines } as unknown as Parameters<typeof matter>[1]);
+  } catch (error) {
+    if (error instanceof FrontMatterError) throw error;
+    const e = error as { message?: string; linePos?: Array<{ line: number }> };
+    throw new FrontMatterError(`front matter is not valid YAML: ${String(e.message ?? error).split('\n')[0]}`, (e.linePos?.[0]?.line ?? 1) + 1, 'fix the YAML between the --- lines');
+  }
+  const data = parsed.data as unknown;
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || Object.getPrototypeOf(data) !== Object.prototype) {
+    throw new FrontMatterError('front matter must be a YAML mapping (key: value lines)', 2, 'write title: and summary: lines between the --- lines');
+  }
+  const headerLines = text.slice(0, closing + 4).split('\n').length;
+  return { data: data as Record<string, unknown>, body: parsed.content, bodyLine: headerLines + 1 };
+}

@@ -1,0 +1,131 @@
+// Parses contributed JSON with positions (momoa AST), so every finding can name line:column.
+// Strict on what JSON.parse lets through: duplicate keys (I-JSON forbids them), prototype keys, depth.
+import { parse, type AnyNode, type DocumentNode, type ElementNode, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
+import type { Finding } from '../model/finding.ts';
+import type { TextSource } from './read-file.ts';
+
+export interface JsonSource extends TextSource {
+  ast: DocumentNode;
+  value: unknown;
+}
+
+export type JsonParseResult = { ok: true; source: JsonSource; findings: Finding[] } | { ok: false; findings: Finding[] };
+
+/** Deeper than this is rejected before parsing: real definitions and manifests nest a few levels. */
+export const MAX_JSON_DEPTH = 64;
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Line and column (1-based) of a character offset. */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Offset where bracket nesting first exceeds `max`, ignoring brackets inside strings; -1 if never. */
+function depthExceeded(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
+function finding(source: TextSource, rule: string, loc: { line: number; column: number }, message: string, fix: string): Finding {
+  return { rule, severity: 'error', file: source.file, line: loc.line, column: loc.column, message, fix };
+}
+
+/** Builds the value from the AST, defining every key as an own property (so `__proto__` cannot set a prototype). */
+function toValue(node: ValueNode, source: TextSource, findings: Finding[]): unknown {
+  switch (node.type) {
+    case 'Object': {
+      const result: Record<string, unknown> = {};
+      const seen = new Map<string, number>();
+      for (const member of node.members) {
+        const key = member.name.type === 'String' ? member.name.value : member.name.name;
+        const previous = seen.get(key);
+        if (previous !== undefined) {
+          findings.push(finding(source, 'json/duplicate-key', member.name.loc.start, `key "${key}" appears twice (first on line ${previous}); JSON parsers silently keep only the last`, 'remove one of them'));
+        }
+        seen.set(key, member.name.loc.start.line);
+        if (UNSAFE_KEYS.has(key)) {
+          findings.push(finding(source, 'json/unsafe-key', member.name.loc.start, `key "${key}" is not allowed: consumers that merge objects would pollute prototypes`, 'rename or remove the key'));
+        }
+        Object.defineProperty(result, key, { value: toValue(member.value, source, findings), enumerable: true, writable: true, configurable: true });
+      }
+      return result;
+    }
+    case 'Array':
+      return node.elements.map((element) => toValue(element.value, source, findings));
+    case 'String':
+    case 'Number':
+    case 'Boolean':
+      return node.value;
+    case 'Null':
+      return null;
+    default:
+      return undefined;
+  }
+}
+
+/** Parses JSON text; syntax errors and unsafe content become findings with positions. */
+export function parseJsonSource(source: TextSource): JsonParseResult {
+  const deep = depthExceeded(source.text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    return { ok: false, findings: [finding(source, 'json/too-deep', positionOf(source.text, deep), `nests deeper than ${MAX_JSON_DEPTH} levels`, 'flatten the structure')] };
+  }
+  let ast: DocumentNode;
+  try {
+    ast = parse(source.text, { mode: 'json' });
+  } catch (error) {
+    const e = error as { message?: string; line?: number; column?: number };
+    const message = String(e.message ?? 'invalid JSON').replace(/\s*\(\d+:\d+\)$/, '');
+    return { ok: false, findings: [finding(source, 'json/syntax', { line: e.line ?? 1, column: e.column ?? 1 }, `invalid JSON: ${message}`, 'fix the JSON syntax at this position (a missing comma, quote or bracket is the usual cause)')] };
+  }
+  const findings: Finding[] = [];
+  const value = toValue(ast.body, source, findings);
+  return { ok: true, source: { ...source, ast, value }, findings };
+}
+
+function unescapePointer(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/**
+ * The AST node a JSON pointer names, or the deepest existing ancestor. With `key`, a member's key
+ * node instead of its value (to point at an unknown property's name).
+ */
+export function nodeAt(ast: DocumentNode, pointer: string, key = false): AnyNode {
+  let node: AnyNode = ast.body;
+  const tokens = pointer === '' ? [] : pointer.split('/').slice(1).map(unescapePointer);
+  for (const [i, token] of tokens.entries()) {
+    if (node.type === 'Object') {
+      const member: MemberNode | undefined = node.members.find((m) => (m.name.type === 'String' ? m.name.value : m.name.name) === token);
+      if (!member) return node;
+      node = key && i === tokens.length - 1 ? member.name : member.value;
+    } else if (node.type === 'Array') {
+      const element: ElementNode | undefined = node.elements[Number(token)];
+      if (!element) return node;
+      node = element.value;
+    } else return node;
+  }
+  return node;
+}
+
+/** line:column of a JSON pointer in a parsed source. */
+export function locate(source: JsonSource, pointer: string, key = false): { line: number; column: number } {
+  const { line, column } = nodeAt(source.ast, pointer, key).loc.start;
+  return { line, column };
+}

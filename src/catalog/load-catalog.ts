@@ -1,0 +1,33 @@
+// The catalog a command or server works from: built from definitions/ (refusing one with errors)
+// or read from a prebuilt catalog.json.
+import { readFile } from 'node:fs/promises';
+import type { Catalog } from '../model/catalog.ts';
+import type { Finding } from '../model/finding.ts';
+
+export class CatalogError extends Error {
+  constructor(
+    message: string,
+    readonly findings: Finding[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export async function readCatalogFile(file: string): Promise<Catalog> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CatalogError(`cannot read catalog ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let catalog: Catalog;
+  try {
+    catalog = JSON.parse(text);
+  } catch (error) {
+    throw new CatalogError(`catalog ${file} is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof catalog !== 'object' || catalog === null || catalog.formatVersion !== 1 || !Array.isArray(catalog.types)) {
+    throw new CatalogError(`${file} is not an artifact-types catalog (expected formatVersion 1 and a types array); build one with \`npm run build\``);
+  }
+  return catalog;
+}

@@ -1,0 +1,141 @@
+// Loads definitions/<id>/ folders from disk into sources with positions. No judging beyond what
+// reading needs (size, encoding, JSON syntax); the rules in src/checks/ do the rest.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Finding } from '../model/finding.ts';
+import { parseJsonSource, type JsonSource } from './json-source.ts';
+import { readTextFile, type TextSource } from './read-file.ts';
+
+export const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$/;
+
+/** Per-file read limits: far below anything real needs, far above what real definitions use. */
+export const LIMITS = {
+  definition: 64 * 1024,
+  logo: 32 * 1024,
+  configSchema: 64 * 1024,
+  readme: 128 * 1024,
+  example: 4 * 1024 * 1024,
+  catalogMeta: 4 * 1024,
+};
+
+export type ExampleRole = 'manifest' | 'config' | 'not-this';
+
+export interface ExampleSource {
+  /** File name inside examples/, e.g. chart.manifest.json. */
+  name: string;
+  /** The name without its role suffix: a manifest and a config of the same stem belong together. */
+  stem: string;
+  role: ExampleRole;
+  source: JsonSource;
+}
+
+export interface DefinitionSource {
+  /** Folder name. */
+  id: string;
+  /** Display path of the folder, e.g. definitions/cncf.helm.chart. */
+  dir: string;
+  /** Entries found in the folder: top-level names, and examples/<name>. */
+  entries: string[];
+  definition: JsonSource | null;
+  logo: TextSource | null;
+  configSchema: JsonSource | null;
+  readme: TextSource | null;
+  examples: ExampleSource[];
+  /** Problems met while reading. */
+  findings: Finding[];
+}
+
+export const EXAMPLE_SUFFIXES: Record<string, ExampleRole> = {
+  '.manifest.json': 'manifest',
+  '.config.json': 'config',
+  '.not-this.json': 'not-this',
+};
+
+/** Forward-slash path relative to the working directory, as findings and annotations show it. */
+export function displayPath(absolute: string): string {
+  const relative = path.relative(process.cwd(), absolute);
+  return (relative.startsWith('..') ? absolute : relative).split(path.sep).join('/');
+}
+
+async function readJson(absolute: string, limit: number, findings: Finding[]): Promise<JsonSource | null> {
+  const text = await readText(absolute, limit, findings);
+  if (!text) return null;
+  const parsed = parseJsonSource(text);
+  findings.push(...parsed.findings);
+  return parsed.ok ? parsed.source : null;
+}
+
+async function readText(absolute: string, limit: number, findings: Finding[]): Promise<TextSource | null> {
+  const result = await readTextFile(absolute, displayPath(absolute), limit);
+  if (result.ok) return result.source;
+  findings.push(result.finding);
+  return null;
+}
+
+export function exampleRole(name: string): { role: ExampleRole; stem: string } | null {
+  for (const [suffix, role] of Object.entries(EXAMPLE_SUFFIXES)) {
+    if (name.endsWith(suffix) && name.length > suffix.length) return { role, stem: name.slice(0, -suffix.length) };
+  }
+  return null;
+}
+
+/** Loads one definition folder. `root` is the definitions directory. */
+export async function loadDefinition(root: string, id: string): Promise<DefinitionSource> {
+  const dirAbs = path.join(root, id);
+  const result: DefinitionSource = {
+    id,
+    dir: displayPath(dirAbs),
+    entries: [],
+    definition: null,
+    logo: null,
+    configSchema: null,
+    readme: null,
+    examples: [],
+    findings: [],
+  };
+  const entries = await readdir(dirAbs, { withFileTypes: true }).catch(() => []);
+  result.entries = entries.map((e) => e.name);
+  const has = (name: string) => entries.some((e) => e.name === name && !e.isDirectory());
+  if (has('definition.json')) result.definition = await readJson(path.join(dirAbs, 'definition.json'), LIMITS.definition, result.findings);
+  if (has('logo.svg')) result.logo = await readText(path.join(dirAbs, 'logo.svg'), LIMITS.logo, result.findings);
+  if (has('config.schema.json')) result.configSchema = await readJson(path.join(dirAbs, 'config.schema.json'), LIMITS.configSchema, result.findings);
+  if (has('README.md')) result.readme = await readText(path.join(dirAbs, 'README.md'), LIMITS.readme, result.findings);
+  const examplesDir = entries.find((e) => e.name === 'examples' && e.isDirectory());
+  if (examplesDir) {
+    const exampleEntries = await readdir(path.join(dirAbs, 'examples'), { withFileTypes: true }).catch(() => []);
+    for (const entry of exampleEntries.sort((a, b) => a.name.localeCompare(b.name))) {
+      result.entries.push(`examples/${entry.name}`);
+      const role = exampleRole(entry.name);
+      if (!role || entry.isDirectory()) continue;
+      const source = await readJson(path.join(dirAbs, 'examples', entry.name), LIMITS.example, result.findings);
+      if (source) result.examples.push({ name: entry.name, ...role, source });
+    }
+  }
+  return result;
+}
+
+export interface CatalogSources {
+  root: string;
+  meta: JsonSource | null;
+  definitions: DefinitionSource[];
+  /** Folder names under root that are not valid ids: never read, only reported. */
+  badFolders: string[];
+  findings: Finding[];
+}
+
+/** Lists definition folders under root (sorted, so results are deterministic). */
+export async function listDefinitionIds(root: string): Promise<{ ids: string[]; badFolders: string[]; files: string[] }> {
+  const entries = await readdir(root, { withFileTypes: true });
+  const ids: string[] = [];
+  const badFolders: string[] = [];
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isDirectory()) (ID_PATTERN.test(entry.name) ? ids : badFolders).push(entry.name);
+    else files.push(entry.name);
+  }
+  return { ids, badFolders, files };
+}
+
+export async function loadCatalogMeta(root: string, findings: Finding[]): Promise<JsonSource | null> {
+  return readJson(path.join(root, 'catalog.json'), LIMITS.catalogMeta, findings);
+}

@@ -1,0 +1,57 @@
+// The project's ajv set-ups. Definitions and manifests are validated against our own schemas;
+// contributed config schemas compile in strict mode with safe options (see shared security notes).
+import Ajv2020Module, { type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+
+const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** Formats a contributed schema may use: the cheap, well-defined ones. */
+export const ALLOWED_FORMATS = ['date-time', 'date', 'time', 'uri', 'uri-reference', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid'] as const;
+
+function loadSchema(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8'));
+}
+
+function ownAjv(allErrors: boolean, strictRequired = true) {
+  const ajv = new Ajv2020({ strict: true, strictRequired, allErrors, ownProperties: true, addUsedSchema: false, code: { regExp: RegExp } as never });
+  addFormats(ajv, { mode: 'fast', formats: [...ALLOWED_FORMATS] });
+  return ajv;
+}
+
+let projectAjv: ReturnType<typeof ownAjv> | null = null;
+function project() {
+  if (!projectAjv) {
+    // Our own schemas use `not: { required: [...] }`, which strictRequired would refuse.
+    projectAjv = ownAjv(true, false);
+  }
+  return projectAjv;
+}
+
+const compiled = new Map<string, ReturnType<ReturnType<typeof ownAjv>['compile']>>();
+/** A validator for one of schemas/*.json (or one of its $defs, e.g. "#/$defs/index"), compiled once. */
+export function projectValidator(name: string, definition?: string) {
+  const key = `${name}${definition ?? ''}`;
+  let validate = compiled.get(key);
+  if (!validate) {
+    const schema = loadSchema(name);
+    if (definition) {
+      delete schema.oneOf;
+      schema.$ref = definition;
+      schema.$id = `${schema.$id}${definition.replace(/[#/$]/g, '-')}`;
+    }
+    validate = project().compile(schema);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+let contributedAjv: ReturnType<typeof ownAjv> | null = null;
+/** The instance contributed config schemas compile in: strict, own properties only, no $data, no loading. */
+export function contributedSchemaAjv() {
+  contributedAjv ??= ownAjv(true);
+  return contributedAjv;
+}
+
+export type { ErrorObject };

@@ -1,0 +1,121 @@
+// Rules config-schema/*: a contributed JSON Schema is code we run on every classify request, so
+// it must compile in ajv strict mode, refer only to itself, stay small, and hold no slow regex.
+import { checkSync } from 'recheck';
+import type { Finding } from '../model/finding.ts';
+import type { JsonSource } from '../catalog/json-source.ts';
+import type { DefinitionRule } from './context.ts';
+import { at } from './context.ts';
+import { contributedSchemaAjv } from './ajv.ts';
+import { schemaFindings } from './schema-findings.ts';
+
+export const SCHEMA_LIMITS = { depth: 24, nodes: 5000, enum: 500, patternLength: 500 };
+
+const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
+const SCHEMA_VALUES = ['items', 'not', 'if', 'then', 'else', 'additionalProperties', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'additionalItems'];
+const SCHEMA_ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
+
+type Node = Record<string, unknown>;
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Visits every subschema with its pointer and nesting depth. */
+function walk(schema: unknown, visit: (node: Node, pointer: string, depth: number) => void, pointer = '', depth = 0): void {
+  if (!isNode(schema)) return;
+  visit(schema, pointer, depth);
+  for (const key of SCHEMA_MAPS) {
+    const map = schema[key];
+    if (isNode(map)) for (const [name, sub] of Object.entries(map)) walk(sub, visit, `${pointer}/${key}/${esc(name)}`, depth + 1);
+  }
+  for (const key of SCHEMA_VALUES) walk(schema[key], visit, `${pointer}/${key}`, depth + 1);
+  for (const key of SCHEMA_ARRAYS) {
+    const list = schema[key];
+    if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, visit, `${pointer}/${key}/${i}`, depth + 1));
+  }
+}
+
+/** Why a regex is unsafe to run on untrusted input, or null. Results are cached per pattern. */
+const regexVerdicts = new Map<string, string | null>();
+export function regexProblem(pattern: string): string | null {
+  const cached = regexVerdicts.get(pattern);
+  if (cached !== undefined) return cached;
+  let verdict: string | null = null;
+  if (pattern.length > SCHEMA_LIMITS.patternLength) verdict = `is ${pattern.length} characters long (limit ${SCHEMA_LIMITS.patternLength})`;
+  else {
+    try {
+      new RegExp(pattern, 'u');
+      const result = checkSync(pattern, 'u', { timeout: 2000 });
+      if (result.status === 'vulnerable') verdict = `can backtrack catastrophically (${result.complexity.type} time${result.attack ? `, e.g. on "${result.attack.pattern.slice(0, 40)}"` : ''})`;
+      else if (result.status === 'unknown') verdict = 'could not be proven safe from catastrophic backtracking';
+    } catch (error) {
+      verdict = `is not a valid regular expression: ${(error as Error).message}`;
+    }
+  }
+  regexVerdicts.set(pattern, verdict);
+  return verdict;
+}
+
+function structuralFindings(source: JsonSource): Finding[] {
+  const findings: Finding[] = [];
+  let nodes = 0;
+  const rule = (pointer: string, name: string, message: string, fix: string) => findings.push(at(source, pointer, `config-schema/${name}`, message, fix));
+  walk(source.value, (node, pointer, depth) => {
+    nodes++;
+    if (depth === SCHEMA_LIMITS.depth + 1) rule(pointer, 'limits', `subschemas nest deeper than ${SCHEMA_LIMITS.depth} levels`, 'flatten the schema, using $defs for shared parts');
+    for (const key of ['$ref', '$dynamicRef'] as const) {
+      const ref = node[key];
+      if (typeof ref === 'string' && !ref.startsWith('#')) rule(`${pointer}/${key}`, 'remote-ref', `${key} "${ref.slice(0, 80)}" points outside this schema`, 'copy what it refers to into $defs and use "#/$defs/…"');
+    }
+    if (Array.isArray(node.enum) && node.enum.length > SCHEMA_LIMITS.enum) rule(`${pointer}/enum`, 'limits', `enum has ${node.enum.length} values (limit ${SCHEMA_LIMITS.enum})`, 'use a pattern or a shorter list');
+    for (const key of ['pattern', 'format'] as const) {
+      if (typeof node[key] === 'string' && typeof node.maxLength !== 'number') {
+        rule(`${pointer}/${key}`, 'unbounded', `${key} without maxLength lets a long string make validation slow`, 'add "maxLength" next to it');
+      }
+    }
+    if (isNode(node.patternProperties) && !(isNode(node.propertyNames) && typeof node.propertyNames.maxLength === 'number')) {
+      rule(`${pointer}/patternProperties`, 'unbounded', 'patternProperties without propertyNames.maxLength lets long keys make validation slow', 'add "propertyNames": { "maxLength": 128 }');
+    }
+    if (node.uniqueItems === true && typeof node.maxItems !== 'number') {
+      rule(`${pointer}/uniqueItems`, 'unbounded', 'uniqueItems without maxItems is quadratic in the array length', 'add "maxItems"');
+    }
+    const patterns: Array<[string, string]> = [];
+    if (typeof node.pattern === 'string') patterns.push([`${pointer}/pattern`, node.pattern]);
+    if (isNode(node.patternProperties)) for (const key of Object.keys(node.patternProperties)) patterns.push([`${pointer}/patternProperties/${esc(key)}`, key]);
+    for (const [where, pattern] of patterns) {
+      const problem = regexProblem(pattern);
+      if (problem) rule(where, 'redos', `pattern "${pattern.slice(0, 60)}" ${problem}`, 'rewrite it without nested or overlapping quantifiers, e.g. ^[a-z0-9]+(-[a-z0-9]+)*$');
+    }
+  });
+  if (nodes > SCHEMA_LIMITS.nodes) findings.push(at(source, '', 'config-schema/limits', `has ${nodes} subschemas (limit ${SCHEMA_LIMITS.nodes})`, 'simplify the schema'));
+  return findings;
+}
+
+/** Compiles a contributed schema; returns the validator or the finding that explains why not. */
+export function compileConfigSchema(source: JsonSource): { validate: ReturnType<ReturnType<typeof contributedSchemaAjv>['compile']> } | { finding: Finding } {
+  try {
+    return { validate: contributedSchemaAjv().compile(source.value as object) };
+  } catch (error) {
+    const message = String((error as Error).message).split('\n')[0]!;
+    return { finding: at(source, '', 'config-schema/invalid', `does not compile as a JSON Schema (draft 2020-12, ajv strict mode): ${message}`, 'fix the keyword named; strict mode rejects unknown keywords and formats') };
+  }
+}
+
+export const configSchema: DefinitionRule = ({ source }) => {
+  const schema = source.configSchema;
+  if (!schema) return [];
+  if (!isNode(schema.value)) return [at(schema, '', 'config-schema/invalid', 'a config schema must be a JSON object', 'write a JSON Schema object, e.g. { "type": "object", … }')];
+  const dollarSchema = schema.value.$schema;
+  if (dollarSchema !== undefined && dollarSchema !== 'https://json-schema.org/draft/2020-12/schema') {
+    return [at(schema, '/$schema', 'config-schema/invalid', `$schema must be https://json-schema.org/draft/2020-12/schema, not ${JSON.stringify(dollarSchema)}`, 'use JSON Schema draft 2020-12')];
+  }
+  const findings = structuralFindings(schema);
+  // Never compile a schema that refers elsewhere or holds a slow regex.
+  if (findings.length > 0) return findings;
+  const compiled = compileConfigSchema(schema);
+  if ('finding' in compiled) return [compiled.finding];
+  for (const example of source.examples.filter((e) => e.role === 'config')) {
+    if (!compiled.validate(example.source.value)) {
+      findings.push(...schemaFindings(example.source, compiled.validate.errors, 'examples/config-invalid').map((f) => ({ ...f, message: `config example fails config.schema.json: ${f.message}`, fix: 'make the example match the schema, or fix the schema' })));
+    }
+  }
+  return findings;
+};

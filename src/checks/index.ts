@@ -1,0 +1,32 @@
+// Every rule, in the order findings are usually read. Definition rules see one folder; catalog rules the whole.
+import type { CatalogRule, DefinitionRule } from './context.ts';
+import { definitionSchema } from './definition-schema.ts';
+import { folder } from './folder.ts';
+import { mediaTypes } from './media-types.ts';
+import { logo } from './logo.ts';
+import { configSchema } from './config-schema.ts';
+import { docs } from './docs.ts';
+import { examples } from './examples.ts';
+import { uniqueness } from './uniqueness.ts';
+import { classification } from './classification.ts';
+import { generated } from './generated.ts';
+import { versions } from './versions.ts';
+
+/** Rules that need only definition.json to be read; the rest are skipped for folders outside focus. */
+export const DEFINITION_RULES: Array<{ name: string; rule: DefinitionRule; light?: boolean }> = [
+  { name: 'folder', rule: folder, light: true },
+  { name: 'media-type', rule: mediaTypes, light: true },
+  { name: 'logo', rule: logo },
+  { name: 'config-schema', rule: configSchema },
+  { name: 'docs', rule: docs },
+  { name: 'examples', rule: examples },
+];
+
+export const CATALOG_RULES: Array<{ name: string; rule: CatalogRule }> = [
+  { name: 'catalog', rule: uniqueness },
+  { name: 'classification', rule: classification },
+  { name: 'generated', rule: generated },
+  { name: 'version', rule: versions },
+];
+
+export { definitionSchema };

@@ -1,0 +1,111 @@
+// The checker: load → per-definition rules → build lookup → catalog rules → sorted findings + catalog.
+import path from 'node:path';
+import { buildLookup } from '../classify/index.ts';
+import { buildCatalog, buildEntry } from '../catalog/build.ts';
+import { listDefinitionIds, loadCatalogMeta, loadDefinition } from '../catalog/load.ts';
+import type { ArtifactTypeDefinition, Catalog } from '../model/catalog.ts';
+import type { Finding } from '../model/finding.ts';
+import { projectValidator } from './ajv.ts';
+import { at, whole, type CheckedDefinition } from './context.ts';
+import { CATALOG_RULES, DEFINITION_RULES, definitionSchema } from './index.ts';
+import { schemaFindings } from './schema-findings.ts';
+
+export interface CheckOptions {
+  /** The definitions directory. */
+  root: string;
+  /** Repository root: generated files and git live here. Defaults to root's parent. */
+  repoRoot?: string;
+  /** Only report findings for these definition folders (paths or ids); catalog-wide rules still see all. */
+  paths?: string[];
+  /** Git ref to compare versions against. */
+  base?: string;
+}
+
+export interface CheckResult {
+  findings: Finding[];
+  catalog: Catalog;
+  checked: CheckedDefinition[];
+}
+
+/** Loads one folder and runs the definition rules (all of them, or only the light ones). */
+export async function checkDefinitionFolder(root: string, id: string, full = true): Promise<{ checked: CheckedDefinition; findings: Finding[] }> {
+  const source = await loadDefinition(root, id);
+  const findings = [...source.findings];
+  const schemaProblems = await definitionSchema({ source, definition: null });
+  findings.push(...schemaProblems);
+  const definition = source.definition && schemaProblems.length === 0 && !source.findings.some((f) => f.file === source.definition!.file && f.severity === 'error')
+    ? (source.definition.value as ArtifactTypeDefinition)
+    : null;
+  for (const { rule, light } of DEFINITION_RULES) {
+    if (!full && !light) continue;
+    try {
+      findings.push(...(await rule({ source, definition })));
+    } catch (error) {
+      // A rule that breaks must never crash the checker or hide the other findings.
+      findings.push(whole(source.dir, 'checker/internal', `a rule failed on this folder: ${(error as Error).message}`, 'report this to the artifact-types maintainers'));
+    }
+  }
+  const entry = definition ? buildEntry(source, definition) : null;
+  return { checked: { source, definition, entry }, findings };
+}
+
+function focusIds(root: string, paths: string[] | undefined): Set<string> | null {
+  if (!paths || paths.length === 0) return null;
+  const ids = new Set<string>();
+  for (const p of paths) {
+    const relative = path.relative(path.resolve(root), path.resolve(p));
+    const first = relative.startsWith('..') || path.isAbsolute(relative) ? path.basename(p) : relative.split(path.sep)[0]!;
+    if (first) ids.add(first);
+  }
+  return ids;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+export async function runChecks(options: CheckOptions): Promise<CheckResult> {
+  const root = path.resolve(options.root);
+  const repoRoot = path.resolve(options.repoRoot ?? path.dirname(root));
+  const focus = focusIds(root, options.paths);
+  const findings: Finding[] = [];
+  const { ids, badFolders, files } = await listDefinitionIds(root);
+  const rootDisplay = path.relative(process.cwd(), root).split(path.sep).join('/') || '.';
+  for (const name of badFolders) findings.push(whole(`${rootDisplay}/${name}`, 'folder/bad-name', `folder name "${name}" is not a valid id`, 'use dotted lowercase segments such as cncf.helm.chart (letters, digits, hyphens)'));
+  for (const name of files.filter((f) => f !== 'catalog.json')) findings.push(whole(`${rootDisplay}/${name}`, 'folder/unknown-file', `unexpected file ${name} in the definitions folder`, 'each type goes in its own folder'));
+  if (focus) for (const id of focus) if (!ids.includes(id)) findings.push(whole(`${rootDisplay}/${id}`, 'folder/missing-file', `no definition folder ${id}`, 'check the path'));
+
+  const meta = { name: 'artifact-types', version: '0.0.0' };
+  const metaSource = await loadCatalogMeta(root, findings);
+  if (!metaSource) {
+    if (!findings.some((f) => f.file.endsWith('catalog.json'))) findings.push(whole(`${rootDisplay}/catalog.json`, 'folder/missing-file', 'catalog.json is missing', 'add { "name": "artifact-types", "version": "1.0.0" }'));
+  } else {
+    const validate = projectValidator('catalog-meta.schema.json');
+    if (validate(metaSource.value)) Object.assign(meta, metaSource.value);
+    else findings.push(...schemaFindings(metaSource, validate.errors, 'schema/catalog'));
+  }
+
+  const checked: CheckedDefinition[] = [];
+  for (const id of ids) {
+    const result = await checkDefinitionFolder(root, id, !focus || focus.has(id));
+    checked.push(result.checked);
+    if (!focus || focus.has(id)) findings.push(...result.findings);
+  }
+  const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
+  const lookup = buildLookup(entries);
+  const context = { repoRoot, root, checked, focus, lookup, catalogName: meta.name, catalogVersion: meta.version, base: options.base };
+  for (const { rule } of CATALOG_RULES) findings.push(...(await rule(context)));
+  findings.sort(compareFindings);
+  return { findings, catalog: buildCatalog(meta, entries), checked };
+}
+
+export { at };
+
+/** The catalog built from a definitions directory, refusing one whose checks find errors. */
+export async function checkedCatalog(options: CheckOptions, ignoreRules: string[] = []): Promise<CheckResult> {
+  const { CatalogError } = await import('../catalog/load-catalog.ts');
+  const result = await runChecks(options);
+  const errors = result.findings.filter((f) => f.severity === 'error' && !ignoreRules.includes(f.rule));
+  if (errors.length > 0) throw new CatalogError(`the catalog in ${options.root} has ${errors.length} error(s); run \`artifact-types validate\` for details`, errors);
+  return result;
+}

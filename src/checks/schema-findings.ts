@@ -1,0 +1,75 @@
+// Turns ajv errors into findings a first-time contributor can act on: at the right line:column,
+// one finding per problem (oneOf branches folded), with the field's own description as the fix.
+import type { ErrorObject } from './ajv.ts';
+import type { JsonSource } from '../catalog/json-source.ts';
+import type { Finding } from '../model/finding.ts';
+import { at } from './context.ts';
+
+function describe(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return `missing required property "${p.missingProperty}"`;
+    case 'additionalProperties':
+      return `unknown property "${p.additionalProperty}"`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case 'type':
+      return `must be ${p.type === 'object' ? 'an object' : p.type === 'array' ? 'an array' : `a ${p.type}`}`;
+    case 'oneOf':
+    case 'anyOf':
+      return 'must be a media type string or an object with "mediaType"';
+    default:
+      return error.message ?? `fails ${error.keyword}`;
+  }
+}
+
+function fieldName(pointer: string): string {
+  return pointer === '' ? 'the file' : pointer.slice(1).replace(/\//g, '.');
+}
+
+/** Pointer of the property an error is about (the missing or unknown key itself where there is one). */
+function pointerOf(error: ErrorObject): { pointer: string; key: boolean } {
+  const p = error.params as Record<string, unknown>;
+  if (error.keyword === 'additionalProperties') return { pointer: `${error.instancePath}/${p.additionalProperty}`, key: true };
+  return { pointer: error.instancePath, key: false };
+}
+
+/** Keeps the most specific errors: drop a oneOf/anyOf or type error where a more precise one exists. */
+function prune(errors: ErrorObject[]): ErrorObject[] {
+  return errors.filter((error) => {
+    if (error.keyword === 'oneOf' || error.keyword === 'anyOf' || error.keyword === 'if') {
+      return !errors.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && !['oneOf', 'anyOf', 'type', 'if'].includes(other.keyword) && other.schemaPath.startsWith(error.schemaPath.replace(/\/(oneOf|anyOf)$/, '')) && !/\/oneOf\/0\//.test(other.schemaPath));
+    }
+    if (error.keyword === 'type' && /\/oneOf\/\d+\//.test(error.schemaPath)) return false;
+    if (/\/oneOf\/0\//.test(error.schemaPath)) return false;
+    return true;
+  });
+}
+
+export function schemaFindings(
+  source: JsonSource,
+  errors: ErrorObject[] | null | undefined,
+  rule: string,
+  describeField: (pointer: string, error: ErrorObject) => string | undefined = () => undefined,
+): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const error of prune(errors ?? [])) {
+    const { pointer, key } = pointerOf(error);
+    const message = `${fieldName(pointer)} ${describe(error)}`;
+    if (seen.has(message)) continue;
+    seen.add(message);
+    const help = describeField(pointer, error);
+    const fix =
+      error.keyword === 'additionalProperties'
+        ? 'remove it, or check its spelling against schemas/definition.schema.json'
+        : error.keyword === 'required'
+          ? `add "${(error.params as { missingProperty: string }).missingProperty}"${help ? `: ${help}` : ''}`
+          : help ?? 'see schemas/definition.schema.json for what this field takes';
+    findings.push(at(source, pointer, rule, message, fix, 'error', key));
+  }
+  return findings;
+}

@@ -1,0 +1,226 @@
+// The one classification: manifest (+ optional config object) → type, signal, conformance.
+// Pure and dependency-free: the npm package ships this file as is.
+import type { Classification, ConformanceFinding, Signal } from '../model/classification.ts';
+import type { ArtifactType } from '../model/catalog.ts';
+import { EMPTY_MEDIA_TYPE, lookupKeyValue, lookupMediaType, type Lookup } from './lookup.ts';
+import { mediaTypeEssence } from './media-type.ts';
+
+/** Validates a config object against a type's schema; returns error messages with JSON pointers. */
+export type ConfigValidator = (id: string, config: unknown) => Array<{ pointer: string; message: string }> | null;
+
+export interface ClassifyOptions {
+  /** The config blob, parsed, to check config labels and the type's config schema. */
+  config?: unknown;
+  validateConfig?: ConfigValidator;
+}
+
+type Json = Record<string, unknown>;
+
+const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+const MANIFEST_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']);
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Escapes a key for a JSON pointer (RFC 6901). */
+function esc(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function empty(kind: Classification['kind']): Classification {
+  return {
+    id: null,
+    displayName: null,
+    signal: null,
+    matched: null,
+    kind,
+    mediaTypes: { manifest: null, artifactType: null, config: null, layers: [] },
+    conformance: [],
+  };
+}
+
+function invalid(pointer: string, message: string, kind: Classification['kind'] = null): Classification {
+  return { ...empty(kind), error: { pointer, message } };
+}
+
+/** Checks the shape classification relies on; returns the first problem. */
+function shapeError(manifest: Json, kind: 'manifest' | 'index'): { pointer: string; message: string } | null {
+  if (manifest.schemaVersion !== undefined && manifest.schemaVersion !== 2) {
+    return { pointer: '/schemaVersion', message: 'schemaVersion must be 2' };
+  }
+  for (const field of ['artifactType', 'mediaType'] as const) {
+    if (manifest[field] !== undefined && typeof manifest[field] !== 'string') {
+      return { pointer: `/${field}`, message: `${field} must be a string` };
+    }
+  }
+  if (manifest.annotations !== undefined && !isObject(manifest.annotations)) {
+    return { pointer: '/annotations', message: 'annotations must be an object of strings' };
+  }
+  const descriptors: Array<[string, unknown]> = [];
+  if (kind === 'manifest') {
+    if (!isObject(manifest.config)) return { pointer: '/config', message: 'config must be a descriptor object' };
+    descriptors.push(['/config', manifest.config]);
+    if (manifest.layers !== undefined && !Array.isArray(manifest.layers)) return { pointer: '/layers', message: 'layers must be an array of descriptors' };
+    (manifest.layers as unknown[] | undefined)?.forEach((layer, i) => descriptors.push([`/layers/${i}`, layer]));
+  } else {
+    if (!Array.isArray(manifest.manifests)) return { pointer: '/manifests', message: 'manifests must be an array of descriptors' };
+    manifest.manifests.forEach((entry, i) => descriptors.push([`/manifests/${i}`, entry]));
+  }
+  if (manifest.subject !== undefined) descriptors.push(['/subject', manifest.subject]);
+  for (const [pointer, descriptor] of descriptors) {
+    if (!isObject(descriptor)) return { pointer, message: 'must be a descriptor object with mediaType, digest and size' };
+    if (typeof descriptor.mediaType !== 'string') return { pointer: `${pointer}/mediaType`, message: 'mediaType must be a string' };
+    if (descriptor.annotations !== undefined && !isObject(descriptor.annotations)) {
+      return { pointer: `${pointer}/annotations`, message: 'annotations must be an object of strings' };
+    }
+  }
+  return null;
+}
+
+function kindOf(manifest: Json): 'manifest' | 'index' | null {
+  const mediaType = str(manifest.mediaType);
+  if (mediaType !== null) {
+    const essence = mediaTypeEssence(mediaType);
+    if (INDEX_TYPES.has(essence)) return 'index';
+    if (MANIFEST_TYPES.has(essence)) return 'manifest';
+  }
+  // Older clients omit mediaType (image-spec: SHOULD, not MUST): judge by shape.
+  if ('manifests' in manifest) return 'index';
+  if ('config' in manifest || 'layers' in manifest) return 'manifest';
+  return null;
+}
+
+interface Match {
+  id: string;
+  signal: Signal;
+  pointer: string;
+  value: string;
+}
+
+function matchAnnotations(lookup: Lookup, on: 'manifest' | 'layer' | 'entry' | 'config', base: string, annotations: unknown): Match | null {
+  if (!isObject(annotations) || lookup.annotation[on].size === 0) return null;
+  for (const [key, value] of Object.entries(annotations)) {
+    const id = lookupKeyValue(lookup.annotation[on], key, value);
+    if (id !== undefined) return { id, signal: 'annotation', pointer: `${base}/annotations/${esc(key)}`, value: String(value) };
+  }
+  return null;
+}
+
+function findMatch(lookup: Lookup, manifest: Json, kind: 'manifest' | 'index', config: unknown): Match | null {
+  const artifactType = str(manifest.artifactType);
+  if (artifactType !== null) {
+    const id = lookupMediaType(lookup.artifactType, artifactType);
+    if (id !== undefined) return { id, signal: 'artifactType', pointer: '/artifactType', value: artifactType };
+  }
+  const configDescriptor = kind === 'manifest' ? (manifest.config as Json) : null;
+  const configType = configDescriptor ? str(configDescriptor.mediaType) : null;
+  if (configType !== null && mediaTypeEssence(configType) !== EMPTY_MEDIA_TYPE) {
+    const id = lookupMediaType(lookup.config, configType);
+    if (id !== undefined) return { id, signal: 'config', pointer: '/config/mediaType', value: configType };
+  }
+  const layers = kind === 'manifest' && Array.isArray(manifest.layers) ? (manifest.layers as Json[]) : [];
+  for (const [i, layer] of layers.entries()) {
+    const id = lookupMediaType(lookup.layer, layer.mediaType as string);
+    if (id !== undefined) return { id, signal: 'layer', pointer: `/layers/${i}/mediaType`, value: layer.mediaType as string };
+  }
+  const entries = kind === 'index' ? (manifest.manifests as Json[]) : [];
+  const annotated =
+    matchAnnotations(lookup, 'manifest', '', manifest.annotations) ??
+    (configDescriptor ? matchAnnotations(lookup, 'config', '/config', configDescriptor.annotations) : null) ??
+    layers.reduce<Match | null>((found, layer, i) => found ?? matchAnnotations(lookup, 'layer', `/layers/${i}`, layer.annotations), null) ??
+    entries.reduce<Match | null>((found, entry, i) => found ?? matchAnnotations(lookup, 'entry', `/manifests/${i}`, entry.annotations), null);
+  if (annotated) return annotated;
+  const labels = isObject(config) && isObject(config.config) ? config.config.Labels : undefined;
+  if (isObject(labels)) {
+    for (const [key, value] of Object.entries(labels)) {
+      const id = lookupKeyValue(lookup.label, key, value);
+      if (id !== undefined) return { id, signal: 'configLabel', pointer: `/config/Labels/${esc(key)}`, value: String(value) };
+    }
+  }
+  if (configType !== null) {
+    const id = lookupMediaType(lookup.genericConfig, configType);
+    if (id !== undefined) return { id, signal: 'fallback', pointer: '/config/mediaType', value: configType };
+  }
+  const manifestType = str(manifest.mediaType) ?? (kind === 'index' ? OCI_INDEX : OCI_MANIFEST);
+  const id = lookupMediaType(lookup.genericManifest, manifestType);
+  if (id !== undefined) return { id, signal: 'fallback', pointer: '/mediaType', value: manifestType };
+  return null;
+}
+
+function declared(list: ReadonlyArray<{ mediaType: string }>, mediaType: string): boolean {
+  const essence = mediaTypeEssence(mediaType);
+  return list.some((entry) => mediaTypeEssence(entry.mediaType) === essence);
+}
+
+function conformance(type: ArtifactType, manifest: Json, kind: 'manifest' | 'index', options: ClassifyOptions): ConformanceFinding[] {
+  const findings: ConformanceFinding[] = [];
+  const manifestType = str(manifest.mediaType);
+  if (manifestType !== null && !declared(type.manifestMediaTypes, manifestType)) {
+    findings.push({ code: 'manifest-media-type', severity: 'warning', path: '/mediaType', message: `${type.displayName} is not pushed as ${manifestType}; expected ${type.manifestMediaTypes.map((m) => m.mediaType).join(' or ')}` });
+  }
+  if (kind === 'manifest') {
+    const config = manifest.config as Json;
+    const configType = config.mediaType as string;
+    const isEmpty = mediaTypeEssence(configType) === EMPTY_MEDIA_TYPE;
+    if (isEmpty && str(manifest.artifactType) === null) {
+      findings.push({ code: 'missing-artifact-type', severity: 'error', path: '/artifactType', message: 'config is the empty descriptor, so artifactType must be set (image-spec manifest.md)' });
+    }
+    if (!isEmpty && type.configMediaTypes.length > 0 && !declared(type.configMediaTypes, configType)) {
+      findings.push({ code: 'undeclared-config', severity: 'warning', path: '/config/mediaType', message: `config media type ${configType} is not one ${type.displayName} declares` });
+    }
+    const layers = Array.isArray(manifest.layers) ? (manifest.layers as Json[]) : [];
+    if (type.layers.length > 0) {
+      layers.forEach((layer, i) => {
+        const mediaType = layer.mediaType as string;
+        if (mediaTypeEssence(mediaType) !== EMPTY_MEDIA_TYPE && !declared(type.layers, mediaType)) {
+          findings.push({ code: 'undeclared-layer', severity: 'warning', path: `/layers/${i}/mediaType`, message: `layer media type ${mediaType} is not one ${type.displayName} declares` });
+        }
+      });
+      const required = type.layers.filter((l) => l.required);
+      if (required.length > 0 && !layers.some((layer) => declared(required, layer.mediaType as string))) {
+        findings.push({ code: 'missing-layer', severity: 'error', path: '/layers', message: `${type.displayName} needs a layer of type ${required.map((l) => l.mediaType).join(' or ')} (${required[0]!.description})` });
+      }
+    }
+  }
+  if (options.config !== undefined && type.configSchema && options.validateConfig) {
+    for (const error of options.validateConfig(type.id, options.config) ?? []) {
+      findings.push({ code: 'config-schema', severity: 'error', path: `/config${error.pointer}`, message: error.message });
+    }
+  }
+  return findings;
+}
+
+/** Classifies an OCI/Docker image manifest or index. Never throws: bad input comes back in `error`. */
+export function classify(lookup: Lookup, manifest: unknown, options: ClassifyOptions = {}): Classification {
+  if (!isObject(manifest)) return invalid('', 'a manifest must be a JSON object');
+  const kind = kindOf(manifest);
+  if (kind === null) {
+    return invalid('', 'not an OCI image manifest or index: expected "config" and "layers" (manifest) or "manifests" (index)');
+  }
+  const problem = shapeError(manifest, kind);
+  if (problem) return invalid(problem.pointer, problem.message, kind);
+
+  const result = empty(kind);
+  result.mediaTypes = {
+    manifest: str(manifest.mediaType),
+    artifactType: str(manifest.artifactType),
+    config: kind === 'manifest' ? ((manifest.config as Json).mediaType as string) : null,
+    layers: kind === 'manifest' && Array.isArray(manifest.layers) ? (manifest.layers as Json[]).map((l) => l.mediaType as string) : [],
+  };
+  const match = findMatch(lookup, manifest, kind, options.config);
+  const type = match ? lookup.types.get(match.id) : undefined;
+  if (!match || !type) return result;
+  result.id = type.id;
+  result.displayName = type.displayName;
+  result.signal = match.signal;
+  result.matched = { pointer: match.pointer, value: match.value };
+  result.conformance = conformance(type, manifest, kind, options);
+  return result;
+}

@@ -1,0 +1,35 @@
+// `artifact-types build`: refuse a catalog with errors, then write dist/ atomically and refresh
+// the generated files (README table). Build into a temp directory, then rename over dist/.
+import path from 'node:path';
+import { Command } from 'commander';
+import { writeGeneratedFiles } from '../../catalog/generated.ts';
+import { CatalogError } from '../../catalog/load-catalog.ts';
+import { checkedCatalog } from '../../checks/run.ts';
+import { formatText } from '../../report/text.ts';
+import { fail } from '../io.ts';
+import { writeDist } from '../../catalog/dist.ts';
+
+export function register(program: Command): void {
+  program
+    .command('build')
+    .description('Check the catalog, then write dist/catalog.json (and the npm package) and the generated files.')
+    .option('--root <dir>', 'the definitions directory', 'definitions')
+    .option('--out <dir>', 'output directory', 'dist')
+    .action(async (options: { root: string; out: string }) => {
+      const root = path.resolve(options.root);
+      let result;
+      try {
+        // The build rewrites the generated files itself, so their drift does not stop it.
+        result = await checkedCatalog({ root }, ['generated/drift']);
+      } catch (error) {
+        if (!(error instanceof CatalogError)) throw error;
+        process.stderr.write(formatText(error.findings, 0));
+        fail(`refusing to build: ${error.message}`);
+      }
+      const out = path.resolve(options.out);
+      await writeDist(out, result.catalog, root);
+      const written = await writeGeneratedFiles(path.dirname(root), result.catalog);
+      for (const file of written) process.stderr.write(`updated ${file}\n`);
+      process.stderr.write(`built ${result.catalog.types.length} types, catalog ${result.catalog.version} (${result.catalog.digest}) into ${path.relative(process.cwd(), out) || '.'}\n`);
+    });
+}

@@ -1,0 +1,43 @@
+// `artifact-types validate [paths…]`: the checker CI runs on every pull request.
+import { readFile, writeFile, appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { runChecks } from '../../checks/run.ts';
+import { optimizeSvg } from '../../checks/svgo-config.ts';
+import { formatGithub, formatSummaryTable } from '../../report/github.ts';
+import { formatJson } from '../../report/json.ts';
+import { formatText, summarize } from '../../report/text.ts';
+import { fail } from '../io.ts';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('Check definitions and print findings. Exit 0 clean, 1 errors, 2 usage error.')
+    .argument('[paths...]', 'definition folders to report on (catalog-wide rules still see every type)')
+    .option('--root <dir>', 'the definitions directory', 'definitions')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .option('--base <git-ref>', 'compare versions with this git ref (changed types must bump their version)')
+    .option('--fix', 'rewrite logos with the project svgo config')
+    .option('--summary <file>', 'also append a Markdown findings table to this file (defaults to $GITHUB_STEP_SUMMARY with --format github)')
+    .action(async (paths: string[], options: { root: string; format: string; base?: string; fix?: boolean; summary?: string }) => {
+      const root = path.resolve(options.root);
+      const exists = await readFile(path.join(root, 'catalog.json')).then(() => true, () => false);
+      if (!exists) fail(`--root ${options.root} is not a definitions directory (no catalog.json in it)`, 2);
+      let result = await runChecks({ root, paths, base: options.base });
+      if (options.fix) {
+        const fixable = result.findings.filter((f) => f.rule === 'logo/not-optimized');
+        for (const finding of fixable) {
+          const text = await readFile(finding.file, 'utf8');
+          await writeFile(finding.file, optimizeSvg(text));
+          process.stderr.write(`fixed ${finding.file}\n`);
+        }
+        if (fixable.length > 0) result = await runChecks({ root, paths, base: options.base });
+      }
+      const { findings, catalog } = result;
+      const output = options.format === 'json' ? formatJson(findings, catalog.types.length) : options.format === 'github' ? formatGithub(findings) : formatText(findings, catalog.types.length);
+      process.stdout.write(output);
+      const summaryFile = options.summary ?? (options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined);
+      if (summaryFile) await appendFile(summaryFile, formatSummaryTable(findings));
+      process.exitCode = summarize(findings).errors > 0 ? 1 : 0;
+    });
+}

@@ -1,0 +1,34 @@
+// Findings as GitHub Actions workflow commands (annotations on the changed lines) and as a
+// Markdown table for the job summary, since GitHub shows only a few annotations per step.
+import type { Finding } from '../model/finding.ts';
+import { location, summarize } from './text.ts';
+
+/** Escaping from the workflow-commands docs: data escapes % CR LF; properties also : and ,. */
+const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function formatGithub(findings: Finding[]): string {
+  return findings
+    .map((f) => {
+      const props = [`file=${property(f.file)}`, ...(f.line > 0 ? [`line=${f.line}`, `col=${f.column}`] : []), `title=${property(f.rule)}`];
+      return `::${f.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${data(`${f.message}${f.fix ? `. Fix: ${f.fix}` : ''}`)}\n`;
+    })
+    .join('');
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
+
+export function formatSummaryTable(findings: Finding[]): string {
+  const { errors, warnings } = summarize(findings);
+  if (findings.length === 0) return '### artifact-types validate\n\nNo findings.\n';
+  return [
+    '### artifact-types validate',
+    '',
+    `${errors} error(s), ${warnings} warning(s).`,
+    '',
+    '| Where | Severity | Rule | Problem | Fix |',
+    '| --- | --- | --- | --- | --- |',
+    ...findings.map((f) => `| \`${cell(location(f))}\` | ${f.severity} | \`${f.rule}\` | ${cell(f.message)} | ${cell(f.fix ?? '')} |`),
+    '',
+  ].join('\n');
+}
