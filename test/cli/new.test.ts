@@ -1,0 +1,134 @@
+// `artifact-types new`: the scaffold passes the checker once its placeholders hold real facts, and
+// an unfilled scaffold gets findings at the placeholders (never a crash). Runs the real CLI.
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/model/finding.ts';
+
+const run = promisify(execFile);
+const repo = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(repo, 'bin/artifact-types.js');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    // stdin is not a terminal here, so `new` must never prompt.
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: repo, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function validate(root: string, id: string): Promise<{ code: number; findings: Finding[] }> {
+  const result = await cli(['validate', '--root', root, '--format', 'json', path.join(root, id)]);
+  return { code: result.code, findings: (JSON.parse(result.stdout) as { findings: Finding[] }).findings };
+}
+
+let work: string;
+let root: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'at-new-'));
+  root = path.join(work, 'definitions');
+  await cp(path.join(repo, 'definitions'), root, { recursive: true });
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('artifact-types new', () => {
+  it('writes a folder whose unfilled placeholders are findings at their lines, not a crash', async () => {
+    const made = await cli(['new', 'acme.widget', '--root', root]);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain('TODO:');
+    const files = (await readdir(path.join(root, 'acme.widget'), { recursive: true })).sort();
+    expect(files).toEqual(['README.md', 'definition.json', 'examples', 'examples/plain-image.not-this.json', 'examples/widget.manifest.json', 'logo.svg']);
+
+    const { code, findings } = await validate(root, 'acme.widget');
+    expect(code).toBe(1);
+    expect(findings.some((f) => f.rule === 'checker/internal')).toBe(false);
+    const definition = await readFile(path.join(root, 'acme.widget/definition.json'), 'utf8');
+    const lines = definition.split('\n');
+    // Every flagged definition.json line is a placeholder line.
+    const onDefinition = findings.filter((f) => f.file.endsWith('acme.widget/definition.json'));
+    expect(onDefinition.length).toBeGreaterThanOrEqual(4);
+    for (const f of onDefinition) expect(lines[f.line - 1]).toContain('TODO:');
+    const fields = new Set(onDefinition.map((f) => f.message.split(' ')[0]));
+    expect([...fields].sort()).toEqual(['description', 'homepage', 'sources.0', 'tools.0.homepage']);
+    expect(findings.some((f) => f.file.endsWith('README.md') && /summary/.test(f.message))).toBe(true);
+    expect(findings.some((f) => f.file.endsWith('widget.manifest.json') && f.rule === 'examples/invalid-manifest')).toBe(true);
+  });
+
+  it('passes the checker with 0 errors once the placeholders hold real facts', async () => {
+    const made = await cli(['new', 'acme.gadget', '--root', root, '--display-name', 'Acme gadget']);
+    expect(made.code).toBe(0);
+    const dir = path.join(root, 'acme.gadget');
+    const artifactType = 'application/vnd.acme.gadget.v1';
+    const layer = 'application/vnd.acme.gadget.layer.v1.tar+gzip';
+    // Fill every placeholder the way an author would, by replacing its value.
+    const fill = (text: string) =>
+      text
+        .replace(/"TODO: the manifest artifactType[^"]*"/g, JSON.stringify(artifactType))
+        .replace(/"TODO: the layer media type[^"]*"/g, JSON.stringify(layer))
+        .replace(/"TODO: say in one sentence[^"]*"/, '"A gadget bundle pushed by the acme CLI."')
+        .replace(/"TODO: what the blob holds[^"]*"/, '"The gadget files as a gzipped tar."')
+        .replace(/"TODO: https:\/\/… the project's home page"/, '"https://acme.example"')
+        .replace(/"TODO: https:\/\/… the project's docs[^"]*"/, '"https://acme.example/docs/oci"')
+        .replace(/"TODO: https:\/\/… the tool's docs"/, '"https://acme.example/cli"')
+        .replace(/"TODO: the real pull command[^"]*"/, '"acme pull {registry}/{repository}:{tag}"')
+        .replace(/"TODO: the real push command[^"]*"/, '"acme push {registry}/{repository}:{tag}"');
+    for (const file of ['definition.json', 'examples/gadget.manifest.json']) {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      await writeFile(path.join(dir, file), fill(text));
+    }
+    const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
+    await writeFile(path.join(dir, 'README.md'), readme.replace(/^# TODO:.*$/m, 'summary: "A gadget bundle that the acme CLI pushes to OCI registries."').replace(/TODO: /g, ''));
+    for (const file of ['definition.json', 'README.md', 'examples/gadget.manifest.json']) {
+      expect(await readFile(path.join(dir, file), 'utf8')).not.toContain('TODO');
+    }
+
+    const { code, findings } = await validate(root, 'acme.gadget');
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(code).toBe(0);
+    // validate's examples/misclassified rule has checked that the example classifies as acme.gadget.
+  });
+
+  it('uses the media types given as flags in the definition and the example', async () => {
+    const made = await cli(['new', 'acme.thing', '--root', root, '--config-media-type', 'application/vnd.acme.thing.config.v1+json', '--layer-media-type', 'application/vnd.acme.thing.layer.v1.tar', '--homepage', 'https://acme.example', '--description', 'A thing that the acme tool pushes.']);
+    expect(made.code).toBe(0);
+    const definition = JSON.parse(await readFile(path.join(root, 'acme.thing/definition.json'), 'utf8'));
+    expect(definition.configMediaTypes).toEqual(['application/vnd.acme.thing.config.v1+json']);
+    expect(definition.artifactTypes).toBeUndefined();
+    expect(definition.homepage).toBe('https://acme.example');
+    const manifest = JSON.parse(await readFile(path.join(root, 'acme.thing/examples/thing.manifest.json'), 'utf8'));
+    expect(manifest.config.mediaType).toBe('application/vnd.acme.thing.config.v1+json');
+    expect(manifest.layers[0].mediaType).toBe('application/vnd.acme.thing.layer.v1.tar');
+    expect(await readFile(path.join(root, 'acme.thing/README.md'), 'utf8')).toContain('summary: "A thing that the acme tool pushes."');
+  });
+
+  it('refuses an invalid id with exit 2 and writes nothing', async () => {
+    for (const id of ['Widget', 'widget', 'acme..widget', '../escape.x']) {
+      const result = await cli(['new', id, '--root', root]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/is not a valid id/);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect((await readdir(root)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses an existing folder and a bad media type with exit 2', async () => {
+    const existing = await cli(['new', 'sylabs.sif', '--root', root]);
+    expect(existing.code).toBe(2);
+    expect(existing.stderr).toMatch(/already exists/);
+    const badType = await cli(['new', 'acme.other', '--root', root, '--artifact-type', 'Not A Media Type']);
+    expect(badType.code).toBe(2);
+    expect(badType.stderr).toMatch(/--artifact-type/);
+    const badHome = await cli(['new', 'acme.other', '--root', root, '--homepage', 'http://acme.example']);
+    expect(badHome.code).toBe(2);
+    expect(badHome.stderr).toMatch(/https/);
+  });
+});
