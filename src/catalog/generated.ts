@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../model/catalog.ts';
 import { writeFileAtomic } from './write-atomic.ts';
+import { codeownersFile } from '../github/codeowners.ts';
 
 export interface GeneratedFile {
   /** Repository-relative path. */
@@ -56,7 +57,7 @@ export const readmeTable: GeneratedFile = {
   },
 };
 
-export const GENERATED_FILES: GeneratedFile[] = [readmeTable];
+export const GENERATED_FILES: GeneratedFile[] = [readmeTable, codeownersFile];
 
 export async function readCurrent(repoRoot: string, file: GeneratedFile): Promise<string | null> {
   return readFile(path.join(repoRoot, file.path), 'utf8').catch(() => null);

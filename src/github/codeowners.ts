@@ -1,0 +1,28 @@
+// CODEOWNERS from each definition's maintainers, so the people who know a type review changes to
+// it. Generated (npm run codeowners, or npm run build); the checker's generated/drift rule fails
+// when the committed file differs from what the catalog says.
+import type { GeneratedFile } from '../catalog/generated.ts';
+import type { Catalog } from '../model/catalog.ts';
+
+/** Owns everything without a more specific line, and co-owns every type so no review is stuck. */
+export const DEFAULT_OWNER = '@artifact-types/maintainers';
+
+export function renderCodeowners(catalog: Catalog): string {
+  const lines = [
+    '# Generated from definitions/*/definition.json "maintainers" by `npm run codeowners`; do not edit.',
+    '# The last matching pattern wins: each type is owned by its maintainers (and the catalog maintainers).',
+    `* ${DEFAULT_OWNER}`,
+    '',
+  ];
+  for (const type of [...catalog.types].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const owners = [...new Set([...type.maintainers, DEFAULT_OWNER])];
+    lines.push(`/definitions/${type.id}/ ${owners.join(' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const codeownersFile: GeneratedFile = {
+  path: 'CODEOWNERS',
+  command: 'npm run codeowners',
+  render: (catalog) => renderCodeowners(catalog),
+};
