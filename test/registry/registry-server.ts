@@ -69,6 +69,12 @@ export async function startRegistry(options: { auth?: { username: string; passwo
     'http:',
     `  addr: 127.0.0.1:${port}`,
     '  secret: artifact-types-test-secret',
+    // Foreign (Windows base) layers carry urls; distribution 2.8 needs an allow list to accept them.
+    'validation:',
+    '  manifests:',
+    '    urls:',
+    '      allow:',
+    "        - '^https?://'",
   ];
   if (options.auth) {
     await writeFile(path.join(dir, 'htpasswd'), `${htpasswdLine(options.auth.username, options.auth.password)}\n`);

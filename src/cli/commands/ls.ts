@@ -1,0 +1,82 @@
+// `artifact-types ls <registry>`: every tagged artifact in a registry, what type it is, its logo and
+// the tools' commands with the real registry, repository and tag filled in.
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { credentialsFrom, listRegistry, RegistryError, type ListedArtifact, type RegistryListing } from '../../registry/index.ts';
+import { resolveCatalog } from '../catalog-option.ts';
+import { fail } from '../io.ts';
+
+function pad(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - text.length));
+}
+
+function detail(artifact: ListedArtifact): string[] {
+  if (artifact.error) return [`error: ${artifact.error}`];
+  const lines = artifact.actions.map((a) => `${a.tool} ${a.kind}: ${a.command}`);
+  if (!artifact.type) {
+    const m = artifact.mediaTypes;
+    lines.push(`media types: manifest ${m.manifest ?? artifact.mediaType ?? '-'}${m.artifactType ? `, artifactType ${m.artifactType}` : ''}${m.config ? `, config ${m.config}` : ''}${m.layers.length ? `, layers ${m.layers.join(' ')}` : ''}`);
+  }
+  for (const c of artifact.conformance) lines.push(`${c.severity} ${c.code} at ${c.path}: ${c.message}`);
+  return lines;
+}
+
+export function formatListing(listing: RegistryListing): string {
+  const rows = listing.artifacts.map((a) => [a.reference, a.type ? a.type.displayName : 'unknown', a.logo ?? '-']);
+  const header = ['REFERENCE', 'TYPE', 'LOGO'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const out = [header.map((h, i) => pad(h, widths[i]!)).join('  ').trimEnd()];
+  listing.artifacts.forEach((artifact, i) => {
+    out.push(rows[i]!.map((cell, j) => pad(cell, widths[j]!)).join('  ').trimEnd());
+    for (const line of detail(artifact)) out.push(`    ${line}`);
+  });
+  const unknown = listing.artifacts.filter((a) => !a.type).length;
+  out.push('', `${listing.artifacts.length} artifact(s) in ${listing.repositories} repositor${listing.repositories === 1 ? 'y' : 'ies'}, ${unknown} of unknown type`);
+  return `${out.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('ls')
+    .description('List the artifacts in a registry (/v2/_catalog and tags), classify each with the catalog and show how to use it.')
+    .argument('<registry>', 'registry address: host[:port] (https) or http://localhost:port')
+    .option('--catalog <file>', 'use a prebuilt catalog.json instead of definitions/')
+    .option('--root <dir>', 'the definitions directory', 'definitions')
+    .option('--username <name>', 'registry user (or ARTIFACT_TYPES_REGISTRY_USERNAME)')
+    .option('--password <password>', 'registry password or token (or ARTIFACT_TYPES_REGISTRY_PASSWORD)')
+    .option('--page-size <n>', 'entries per _catalog/tags page', (v) => Number.parseInt(v, 10), 100)
+    .option('--concurrency <n>', 'manifests fetched at once', (v) => Number.parseInt(v, 10), 8)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (registry: string, options: { catalog?: string; root: string; username?: string; password?: string; pageSize: number; concurrency: number; format: string }) => {
+      for (const [name, value] of [['--page-size', options.pageSize], ['--concurrency', options.concurrency]] as const) {
+        if (!Number.isInteger(value) || value < 1 || value > 1000) fail(`${name} must be a whole number from 1 to 1000`, 2);
+      }
+      const catalog = await resolveCatalog(options);
+      // Progress only on a terminal: piped stderr stays clean for logs.
+      const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+      let phase = '';
+      try {
+        const listing = await listRegistry(registry, catalog, {
+          credentials: credentialsFrom(options),
+          pageSize: options.pageSize,
+          concurrency: options.concurrency,
+          onProgress: bar
+            ? (p) => {
+                if (p.phase !== phase) {
+                  if (phase) bar.stop();
+                  phase = p.phase;
+                  bar.start(p.total, 0, { phase: p.phase === 'tags' ? 'tags     ' : 'manifests' });
+                }
+                bar.update(p.done);
+              }
+            : undefined,
+        });
+        bar?.stop();
+        process.stdout.write(options.format === 'json' ? `${JSON.stringify(listing, null, 2)}\n` : formatListing(listing));
+      } catch (error) {
+        bar?.stop();
+        if (error instanceof RegistryError) fail(error.message, error.code === 'REFERENCE_INVALID' ? 2 : 1);
+        throw error;
+      }
+    });
+}
