@@ -8,7 +8,7 @@ import type { Catalog } from '../model/catalog.ts';
 export type DistStep = (staging: string, catalog: Catalog, definitionsRoot: string) => Promise<void>;
 export const DIST_STEPS: DistStep[] = [];
 
-export async function writeDist(out: string, catalog: Catalog, definitionsRoot: string): Promise<void> {
+export async function writeDist(out: string, catalog: Catalog, definitionsRoot: string, steps: readonly DistStep[] = DIST_STEPS): Promise<void> {
   const staging = `${out}.staging-${process.pid}`;
   const old = `${out}.old-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
@@ -20,7 +20,7 @@ export async function writeDist(out: string, catalog: Catalog, definitionsRoot: 
       await copyFile(path.join(definitionsRoot, type.id, 'logo.svg'), path.join(staging, 'logos', `${type.id}.svg`));
       if (type.configSchema) await writeFile(path.join(staging, 'schemas', `${type.id}.json`), `${JSON.stringify(type.configSchema, null, 2)}\n`);
     }
-    for (const step of DIST_STEPS) await step(staging, catalog, definitionsRoot);
+    for (const step of steps) await step(staging, catalog, definitionsRoot);
     // Swap: dist → dist.old, staging → dist, then drop dist.old. A crash in between leaves
     // either the old or the new complete build under one of the names.
     await rm(old, { recursive: true, force: true });

@@ -54,4 +54,15 @@ export function contributedSchemaAjv() {
   return contributedAjv;
 }
 
+/**
+ * A fresh instance that emits standalone code (ajv/dist/standalone) for one contributed config schema,
+ * with the contributed-schema options. It keeps ajv's default RegExp engine (native, but with the
+ * `code` the generator needs) and stops at the first error, as validators that run in production should.
+ */
+export function standaloneSchemaAjv() {
+  const ajv = new Ajv2020({ strict: true, allErrors: false, ownProperties: true, addUsedSchema: false, code: { source: true, esm: true } });
+  addFormats(ajv, { mode: 'fast', formats: [...ALLOWED_FORMATS] });
+  return ajv;
+}
+
 export type { ErrorObject };

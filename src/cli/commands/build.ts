@@ -1,5 +1,6 @@
 // `artifact-types build`: refuse a catalog with errors, then write dist/ atomically and refresh
 // the generated files (README table). Build into a temp directory, then rename over dist/.
+// dist/package/ is the npm package, written by scripts/package/ as one more step of that build.
 import path from 'node:path';
 import { Command } from 'commander';
 import { writeGeneratedFiles } from '../../catalog/generated.ts';
@@ -7,7 +8,8 @@ import { CatalogError } from '../../catalog/load-catalog.ts';
 import { checkedCatalog } from '../../checks/run.ts';
 import { formatText } from '../../report/text.ts';
 import { fail } from '../io.ts';
-import { writeDist } from '../../catalog/dist.ts';
+import { DIST_STEPS, writeDist } from '../../catalog/dist.ts';
+import { writePackage } from '../../../scripts/package/write-package.ts';
 
 export function register(program: Command): void {
   program
@@ -15,7 +17,9 @@ export function register(program: Command): void {
     .description('Check the catalog, then write dist/catalog.json (and the npm package) and the generated files.')
     .option('--root <dir>', 'the definitions directory', 'definitions')
     .option('--out <dir>', 'output directory', 'dist')
-    .action(async (options: { root: string; out: string }) => {
+    .option('--no-generated', 'do not rewrite the generated files (README table), e.g. when building elsewhere')
+    .option('--no-package', 'skip the npm package (dist/package/)')
+    .action(async (options: { root: string; out: string; generated: boolean; package: boolean }) => {
       const root = path.resolve(options.root);
       let result;
       try {
@@ -27,8 +31,13 @@ export function register(program: Command): void {
         fail(`refusing to build: ${error.message}`);
       }
       const out = path.resolve(options.out);
-      await writeDist(out, result.catalog, root);
-      const written = await writeGeneratedFiles(path.dirname(root), result.catalog);
+      try {
+        await writeDist(out, result.catalog, root, options.package ? [...DIST_STEPS, writePackage] : DIST_STEPS);
+      } catch (error) {
+        // writeDist removed its staging directory; the previous output is untouched.
+        fail(`build failed, ${out} left as it was: ${(error as Error).message}`);
+      }
+      const written = options.generated ? await writeGeneratedFiles(path.dirname(root), result.catalog) : [];
       for (const file of written) process.stderr.write(`updated ${file}\n`);
       process.stderr.write(`built ${result.catalog.types.length} types, catalog ${result.catalog.version} (${result.catalog.digest}) into ${path.relative(process.cwd(), out) || '.'}\n`);
     });

@@ -1,0 +1,107 @@
+// README.md of the generated package, written from the catalog: what it is, usage examples for
+// every export, and a table of every type with every media type it uses (and in which role).
+import type { ArtifactType, Catalog } from '../../src/model/catalog.ts';
+import { PACKAGE_NAME } from './manifest.ts';
+
+const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
+function mediaTypes(type: ArtifactType): string[] {
+  const flags = (m: { generic?: boolean; legacy?: boolean; deprecated?: boolean; identifying?: boolean }) =>
+    [m.generic ? 'fallback' : '', m.legacy ? 'legacy' : '', m.deprecated ? 'deprecated' : ''].filter(Boolean).join(', ');
+  const line = (role: string, mediaType: string, note: string) => `${role} ${code(mediaType)}${note ? ` (${note})` : ''}`;
+  return [
+    ...type.artifactTypes.map((m) => line('artifactType', m.mediaType, flags(m))),
+    ...type.configMediaTypes.map((m) => line('config', m.mediaType, flags(m))),
+    ...type.layers.map((l) => line('layer', l.mediaType, [l.required ? 'required' : '', l.identifying ? 'identifying' : ''].filter(Boolean).join(', '))),
+    ...type.manifestMediaTypes.map((m) => line('manifest', m.mediaType, flags(m))),
+  ];
+}
+
+function typesTable(catalog: Catalog): string {
+  const rows = catalog.types.map((t) => `| ${cell(t.displayName)}${t.status === 'deprecated' ? ' (deprecated)' : ''} | ${code(t.id)} | ${cell(mediaTypes(t).join('<br>'))} | ${cell(t.tools.map((x) => x.name).join(', '))} |`);
+  return ['| Type | Id | Media types | Tools |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function exampleManifest(catalog: Catalog): { id: string; json: string } | null {
+  const type = catalog.types.find((t) => t.example !== null);
+  return type ? { id: type.id, json: JSON.stringify(type.example, null, 2) } : null;
+}
+
+export function packageReadme(catalog: Catalog): string {
+  const first = catalog.types[0];
+  const id = first?.id ?? 'opencontainers.image';
+  const withSchema = catalog.types.find((t) => t.configSchema)?.id ?? id;
+  const someMediaType = first?.configMediaTypes[0]?.mediaType ?? first?.artifactTypes[0]?.mediaType ?? 'application/vnd.oci.image.config.v1+json';
+  const example = exampleManifest(catalog);
+  return `# ${PACKAGE_NAME}
+
+Every OCI artifact type in the artifact-types catalog, offline, in one
+\`npm install\`: ${catalog.types.length} types, catalog version ${catalog.version}
+(digest \`${catalog.digest}\`). The package version is the catalog version.
+
+- **Zero dependencies, no install scripts.** ES module and CommonJS, with TypeScript declarations.
+- **The same classifier** the artifact-types CLI and API use: manifest in, type out, with the signal that
+  decided it and conformance findings.
+- **Precompiled config validators** (ajv standalone code, built at publish time): nothing compiles a schema
+  and nothing calls \`eval\` or \`new Function\`, so it runs under a strict Content-Security-Policy.
+
+This file is generated from the catalog by \`npm run build\`; do not edit it.
+
+## Usage
+
+\`\`\`js
+import { catalog, getType, typesForMediaType, classify, validateConfig, logoSvg } from '${PACKAGE_NAME}';
+// CommonJS: const { classify } = require('${PACKAGE_NAME}');
+
+catalog.types.length;                 // ${catalog.types.length}
+getType('${id}')?.displayName;  // ${JSON.stringify(first?.displayName ?? '')} (former ids, "aliases", work too)
+typesForMediaType('${someMediaType}');
+// → [{ id, role: 'artifactType' | 'config' | 'layer' | 'manifest', info }]
+\`\`\`
+
+### Classify a manifest
+
+\`\`\`js
+const manifest = JSON.parse(manifestText);          // an OCI/Docker image manifest or index
+const result = classify(manifest);
+result.id;           // ${example ? JSON.stringify(example.id) : "the type's id"}, or null when no type matches
+result.signal;       // 'artifactType' | 'config' | 'layer' | 'annotation' | 'configLabel' | 'fallback'
+result.matched;      // { pointer: '/config/mediaType', value: '…' }: the field that decided it
+result.conformance;  // [{ code, severity, path, message }]: what does not match the type's definition
+result.error;        // set (with a JSON pointer) when the input is not a manifest; classify never throws
+
+// With the config blob, config labels can identify the type and the config is checked against its schema.
+classify(manifest, { config: JSON.parse(configText) });
+\`\`\`
+${example ? `
+For example, this manifest classifies as \`${example.id}\`:
+
+\`\`\`json
+${example.json}
+\`\`\`
+` : ''}
+### Validate a config, read a logo, use the data files
+
+\`\`\`js
+validateConfig('${withSchema}', config);  // [] when valid, [{ pointer, message }] when not, null when the type has no schema
+logoSvg('${id}');                   // the logo as SVG text
+
+import data from '${PACKAGE_NAME}/catalog.json' with { type: 'json' };
+// also: ${PACKAGE_NAME}/logos/<id>.svg and ${PACKAGE_NAME}/schemas/<id>.json (types with a config schema)
+\`\`\`
+
+### TypeScript
+
+\`\`\`ts
+import { getType, type ArtifactTypeId, type ArtifactType, type Classification } from '${PACKAGE_NAME}';
+
+const id: ArtifactTypeId = '${id}';        // a union of every id in the catalog
+const type: ArtifactType = getType(id);   // known ids always resolve
+\`\`\`
+
+## Types
+
+${typesTable(catalog)}
+`;
+}

@@ -1,0 +1,78 @@
+// The npm package `artifact-types`: the catalog as data, and the one classifier from src/classify
+// over it. Config validators were compiled to code at build time, so nothing here compiles a
+// schema, calls eval or new Function, or imports anything at run time.
+import { buildLookup, classify as classifyWithLookup, findType, typesForMediaType as mediaTypeUses, type Lookup, type MediaTypeUse } from '../../../src/classify/index.ts';
+import type { ArtifactType, Catalog } from '../../../src/model/catalog.ts';
+import type { Classification } from '../../../src/model/classification.ts';
+import { catalogData, logos, validators, type ArtifactTypeId } from './generated.ts';
+
+export type { Annotation, ArtifactType, Catalog, Label, Layer, MediaTypeInfo, Tool } from '../../../src/model/catalog.ts';
+export type { Classification, ConformanceFinding, Signal } from '../../../src/model/classification.ts';
+export type { MediaTypeUse, Role } from '../../../src/classify/index.ts';
+export type { ArtifactTypeId };
+
+/** The whole catalog: every artifact type, its media types, docs and config schema. */
+export const catalog: Catalog = catalogData;
+
+/** The catalog version (also the package version). */
+export const version: string = catalogData.version;
+
+// Hash maps over the catalog, built on first use so importing stays cheap.
+let lookup: Lookup | null = null;
+function lookupOf(): Lookup {
+  lookup ??= buildLookup(catalogData.types);
+  return lookup;
+}
+
+/** A type by id, or by a former id (alias). */
+export function getType(id: ArtifactTypeId): ArtifactType;
+export function getType(id: string): ArtifactType | undefined;
+export function getType(id: string): ArtifactType | undefined {
+  return typeof id === 'string' ? findType(lookupOf(), id) : undefined;
+}
+
+/** Every type that uses this media type, with its role (manifest, artifactType, config, layer). Parameters are ignored. */
+export function typesForMediaType(mediaType: string): MediaTypeUse[] {
+  return typeof mediaType === 'string' ? [...mediaTypeUses(lookupOf(), mediaType)] : [];
+}
+
+export interface ConfigError {
+  /** JSON pointer into the config object. */
+  pointer: string;
+  message: string;
+}
+
+/**
+ * Validates a config object (the parsed config blob) against the type's config schema.
+ * Returns [] when it is valid, the first problem when it is not, and null when the type
+ * (by id or alias) is unknown or has no config schema.
+ */
+export function validateConfig(id: ArtifactTypeId | (string & {}), config: unknown): ConfigError[] | null {
+  const type = getType(id);
+  const validate = type ? validators.get(type.id) : undefined;
+  if (!validate) return null;
+  if (validate(config)) return [];
+  return (validate.errors ?? []).map((e) => ({ pointer: e.instancePath, message: `${e.instancePath || 'config'} ${e.message ?? 'is invalid'}` }));
+}
+
+export interface ClassifyOptions {
+  /** The config blob, parsed: lets config labels identify the type and checks it against the type's config schema. */
+  config?: unknown;
+}
+
+/**
+ * Classifies an OCI/Docker image manifest or index: which type it is, the signal that decided it,
+ * and conformance findings. Never throws: input that is not a manifest comes back with `error`.
+ */
+export function classify(manifest: unknown, options: ClassifyOptions = {}): Classification {
+  const config = options !== null && typeof options === 'object' ? options.config : undefined;
+  return classifyWithLookup(lookupOf(), manifest, config === undefined ? { validateConfig } : { config, validateConfig });
+}
+
+/** The type's logo as SVG text (by id or alias), or undefined for an unknown id. */
+export function logoSvg(id: ArtifactTypeId): string;
+export function logoSvg(id: string): string | undefined;
+export function logoSvg(id: string): string | undefined {
+  const type = getType(id);
+  return type ? logos.get(type.id) : undefined;
+}

@@ -1,0 +1,273 @@
+// The generated npm package, proven from a real install: build with the CLI, `npm pack`, install
+// the tarball into a fresh project, and use it from there (ESM, CJS, tsc --strict, every example).
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLookup, classify as sourceClassify } from '../../src/classify/index.ts';
+import { contributedSchemaAjv } from '../../src/checks/ajv.ts';
+import { makeConfigValidator } from '../../src/checks/config-validator.ts';
+import { readExamples, type Example } from './examples.ts';
+import { buildAndInstall, DEFINITIONS, removeInstall, run, TSC, type InstalledPackage } from './installed-package.ts';
+
+let pkg: InstalledPackage;
+let examples: Example[];
+
+beforeAll(async () => {
+  pkg = await buildAndInstall();
+  examples = await readExamples(DEFINITIONS, pkg.catalog);
+});
+afterAll(() => removeInstall(pkg));
+
+/** Runs a script file in the consumer project with Node; returns its stdout parsed as JSON. */
+async function node(file: string, source: string, flags: string[] = [], input?: unknown): Promise<any> {
+  await writeFile(path.join(pkg.project, file), source);
+  const args = [...flags, file];
+  if (input !== undefined) {
+    await writeFile(path.join(pkg.project, `${file}.input.json`), JSON.stringify(input));
+    args.push(`${file}.input.json`);
+  }
+  const { stdout } = await run(process.execPath, args, pkg.project);
+  return JSON.parse(stdout);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+describe('package.json of the installed package', () => {
+  it('has the catalog version, no dependencies, no install scripts and a files allowlist', async () => {
+    const manifest = JSON.parse(await readFile(path.join(pkg.installed, 'package.json'), 'utf8'));
+    const catalogMeta = JSON.parse(await readFile(path.join(DEFINITIONS, 'catalog.json'), 'utf8'));
+    expect(manifest.name).toBe('artifact-types');
+    expect(manifest.version).toBe(catalogMeta.version);
+    expect(manifest.version).toBe(pkg.catalog.version);
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies', 'bundleDependencies', 'scripts']) expect(manifest[field], field).toBeUndefined();
+    expect(Array.isArray(manifest.files)).toBe(true);
+    expect(Object.keys(manifest.exports).sort()).toEqual(['.', './catalog.json', './logos/*', './package.json', './schemas/*']);
+  });
+
+  it('packs only allowlisted files, including a logo per type and a schema per config schema', () => {
+    const manifestFiles: string[] = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'types/', 'catalog.json', 'logos/', 'schemas/'];
+    const paths = pkg.packedFiles.map((f) => f.path);
+    for (const file of paths) {
+      const allowed = ['package.json', 'README.md'].includes(file) || manifestFiles.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
+      expect(allowed, file).toBe(true);
+    }
+    for (const type of pkg.catalog.types) {
+      expect(paths).toContain(`logos/${type.id}.svg`);
+      if (type.configSchema) expect(paths).toContain(`schemas/${type.id}.json`);
+    }
+  });
+});
+
+describe('importing the installed package', () => {
+  it('works from plain Node ESM with code generation from strings disabled', async () => {
+    const result = await node('esm.mjs', `
+      let codegen = true;
+      try { eval('1'); } catch { codegen = false; }
+      const pkg = await import('artifact-types');
+      const { default: data } = await import('artifact-types/catalog.json', { with: { type: 'json' } });
+      console.log(JSON.stringify({ codegen, exports: Object.keys(pkg).sort(), types: pkg.catalog.types.length, version: pkg.version, sameData: JSON.stringify(data) === JSON.stringify(pkg.catalog) }));
+    `, ['--disallow-code-generation-from-strings']);
+    expect(result.codegen).toBe(false); // the guard is on, so any eval/new Function in the package would throw
+    expect(result.exports).toEqual(['catalog', 'classify', 'getType', 'logoSvg', 'typesForMediaType', 'validateConfig', 'version']);
+    expect(result.types).toBe(pkg.catalog.types.length);
+    expect(result.version).toBe(pkg.catalog.version);
+    expect(result.sameData).toBe(true);
+  });
+
+  it('works from CommonJS require and gives the same answers as the ES module', async () => {
+    const manifest = examples.find((e) => e.role === 'manifest')!;
+    const cjs = await node('cjs.cjs', `
+      const pkg = require('artifact-types');
+      const input = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+      console.log(JSON.stringify({ exports: Object.keys(pkg).sort(), result: pkg.classify(input.manifest, { config: input.config }), type: pkg.getType(input.id) }));
+    `, ['--disallow-code-generation-from-strings'], { manifest: manifest.value, config: manifest.config, id: manifest.id });
+    const esm = await node('esm-one.mjs', `
+      import { readFileSync } from 'node:fs';
+      import { classify } from 'artifact-types';
+      const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+      console.log(JSON.stringify(classify(input.manifest, { config: input.config })));
+    `, [], { manifest: manifest.value, config: manifest.config });
+    expect(cjs.exports).toEqual(['catalog', 'classify', 'getType', 'logoSvg', 'typesForMediaType', 'validateConfig', 'version']);
+    expect(cjs.result).toEqual(esm);
+    expect(cjs.result.id).toBe(manifest.id);
+    expect(cjs.type.id).toBe(manifest.id);
+  });
+});
+
+describe('classification through the installed package', () => {
+  let results: Array<{ file: string; result: any }>;
+  beforeAll(async () => {
+    results = await node('classify-all.mjs', `
+      import { readFileSync } from 'node:fs';
+      import { classify } from 'artifact-types';
+      const examples = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+      console.log(JSON.stringify(examples.map((e) => ({ file: e.file, result: classify(e.value, e.config === undefined ? {} : { config: e.config }) }))));
+    `, ['--disallow-code-generation-from-strings'], examples.filter((e) => e.role !== 'config'));
+  });
+
+  it('classifies every example manifest of every definition as its own type, without errors', () => {
+    const manifests = examples.filter((e) => e.role === 'manifest');
+    expect(new Set(manifests.map((e) => e.id)).size).toBe(pkg.catalog.types.length); // every type has one
+    for (const example of manifests) {
+      const { result } = results.find((r) => r.file === example.file)!;
+      expect(result.id, example.file).toBe(example.id);
+      expect(result.conformance.filter((c: { severity: string }) => c.severity === 'error'), example.file).toEqual([]);
+    }
+  });
+
+  it('does not take a negative example for a conforming instance of its type', () => {
+    for (const example of examples.filter((e) => e.role === 'not-this')) {
+      const { result } = results.find((r) => r.file === example.file)!;
+      expect(result.id === example.id && result.conformance.length === 0, example.file).toBe(false);
+    }
+  });
+
+  it('answers exactly as the source classifier does (same module, compiled)', () => {
+    const lookup = buildLookup(pkg.catalog.types);
+    const validateConfig = makeConfigValidator(pkg.catalog);
+    for (const example of examples.filter((e) => e.role !== 'config')) {
+      const expected = sourceClassify(lookup, example.value, example.config === undefined ? { validateConfig } : { config: example.config, validateConfig });
+      expect(results.find((r) => r.file === example.file)!.result, example.file).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+  });
+});
+
+describe('config validation, lookups and logos through the installed package', () => {
+  it('accepts every example config and agrees with ajv on invalid ones', async () => {
+    const typesWithSchema = pkg.catalog.types.filter((t) => t.configSchema);
+    const cases = [
+      ...examples.filter((e) => e.role === 'config').map((e) => ({ id: e.id, value: e.value, example: true })),
+      ...typesWithSchema.flatMap((t) => [{}, 42, null, [], { architecture: 7 }, 'x'].map((value) => ({ id: t.id, value, example: false }))),
+    ];
+    const answers: Array<unknown[] | null> = await node('validate.mjs', `
+      import { readFileSync } from 'node:fs';
+      import { validateConfig } from 'artifact-types';
+      const cases = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+      console.log(JSON.stringify([...cases.map((c) => validateConfig(c.id, c.value)), validateConfig('no.such.type', {})]));
+    `, ['--disallow-code-generation-from-strings'], cases);
+    expect(answers.pop()).toBeNull();
+    cases.forEach((c, i) => {
+      const schema = pkg.catalog.types.find((t) => t.id === c.id)!.configSchema;
+      if (!schema) {
+        // A config example for a type without a config schema: nothing to validate against.
+        expect(answers[i], `${c.id} has no config schema`).toBeNull();
+        return;
+      }
+      const valid = contributedSchemaAjv().compile(schema)(c.value);
+      if (c.example) expect(answers[i], `${c.id} example config`).toEqual([]);
+      expect(answers[i]!.length === 0, `${c.id} ${JSON.stringify(c.value)}`).toBe(valid);
+      for (const error of answers[i]!) expect(error).toEqual({ pointer: expect.any(String), message: expect.any(String) });
+    });
+    expect(cases.filter((c) => c.example).length).toBeGreaterThan(0);
+  });
+
+  it('finds types by id and alias, media type uses with roles, and reads every logo', async () => {
+    const answer = await node('lookups.mjs', `
+      import { createRequire } from 'node:module';
+      import { readFileSync } from 'node:fs';
+      import { catalog, getType, typesForMediaType, logoSvg } from 'artifact-types';
+      const require = createRequire(import.meta.url);
+      console.log(JSON.stringify(catalog.types.map((t) => ({
+        id: t.id,
+        byId: getType(t.id)?.id,
+        byAlias: t.aliases.map((a) => getType(a)?.id),
+        uses: [...t.artifactTypes, ...t.configMediaTypes, ...t.layers, ...t.manifestMediaTypes].map((m) => typesForMediaType(m.mediaType).filter((u) => u.id === t.id).map((u) => u.role)),
+        logo: logoSvg(t.id),
+        logoFile: readFileSync(require.resolve('artifact-types/logos/' + t.id + '.svg'), 'utf8'),
+        schemaFile: t.configSchema ? JSON.parse(readFileSync(require.resolve('artifact-types/schemas/' + t.id + '.json'), 'utf8')) : null,
+      })).concat([{ unknown: [getType('no.such.type') ?? null, logoSvg('no.such.type') ?? null, typesForMediaType('application/x-nothing')] }])));
+    `);
+    const unknown = answer.pop();
+    expect(unknown).toEqual({ unknown: [null, null, []] });
+    for (const [i, type] of pkg.catalog.types.entries()) {
+      const got = answer[i];
+      expect(got.byId).toBe(type.id);
+      expect(got.byAlias).toEqual(type.aliases.map(() => type.id));
+      for (const roles of got.uses) expect(roles.length, type.id).toBeGreaterThan(0);
+      const logo = await readFile(path.join(DEFINITIONS, type.id, 'logo.svg'), 'utf8');
+      expect(got.logo).toBe(logo);
+      expect(got.logoFile).toBe(logo);
+      expect(got.schemaFile).toEqual(type.configSchema);
+    }
+  });
+});
+
+describe('TypeScript consumers', () => {
+  it('type-check with tsc --strict from ESM and CommonJS, with ArtifactTypeId a union of the ids', async () => {
+    const [first, second] = pkg.catalog.types;
+    await writeFile(path.join(pkg.project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: [], noUncheckedIndexedAccess: true },
+      files: ['consumer.ts', 'consumer.cts'],
+    }));
+    await writeFile(path.join(pkg.project, 'consumer.ts'), `
+      import { catalog, classify, getType, logoSvg, typesForMediaType, validateConfig, type ArtifactType, type ArtifactTypeId, type Catalog, type Classification, type MediaTypeUse, type Role } from 'artifact-types';
+      const id: ArtifactTypeId = ${JSON.stringify(first!.id)};
+      const other: ArtifactTypeId = ${JSON.stringify((second ?? first)!.id)};
+      // @ts-expect-error not an id in the catalog
+      const wrong: ArtifactTypeId = 'no.such.type';
+      const known: ArtifactType = getType(id);
+      const maybe: ArtifactType | undefined = getType(String(other));
+      const data: Catalog = catalog;
+      const result: Classification = classify({ schemaVersion: 2, config: { mediaType: 'x/y', digest: 'sha256:0', size: 0 }, layers: [] }, { config: {} });
+      const signal: string | null = result.signal;
+      const roles: Role[] = typesForMediaType('application/vnd.oci.image.manifest.v1+json').map((u: MediaTypeUse) => u.role);
+      const errors = validateConfig(id, {});
+      const firstError: string | undefined = errors?.[0]?.message;
+      const svg: string = logoSvg(id);
+      export { known, maybe, data, signal, roles, firstError, svg, wrong };
+    `);
+    await writeFile(path.join(pkg.project, 'consumer.cts'), `
+      import { classify, getType, type ArtifactTypeId } from 'artifact-types';
+      const id: ArtifactTypeId = ${JSON.stringify(first!.id)};
+      export const name: string = getType(id).displayName;
+      export const kind: 'manifest' | 'index' | null = classify({}).kind;
+    `);
+    await run(TSC, ['-p', 'tsconfig.json'], pkg.project);
+    // And the checks are real: a wrong use is an error.
+    await writeFile(path.join(pkg.project, 'consumer.cts'), `
+      import { getType } from 'artifact-types';
+      export const name: number = getType('x')?.displayName;
+    `);
+    await expect(run(TSC, ['-p', 'tsconfig.json'], pkg.project)).rejects.toThrow(/consumer\.cts.*error TS2322/s);
+  });
+});
+
+describe('no run-time code generation', () => {
+  it('ships no eval( or Function( in any file, and the code imports nothing', async () => {
+    const files = await filesUnder(pkg.installed);
+    expect(files.length).toBeGreaterThan(pkg.catalog.types.length);
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      expect(/\beval\(/.test(text), file).toBe(false);
+      expect(/\bFunction\(/.test(text), file).toBe(false);
+      if (/\.c?js$/.test(file)) {
+        expect(/(?<!['"])\brequire\(/.test(text), file).toBe(false);
+        expect(/\bimport\(/.test(text), file).toBe(false);
+        expect(/^\s*import\s[^;\n]*?from\s*['"]/m.test(text), file).toBe(false);
+      }
+    }
+  });
+
+  it('compiles nothing when imported and used: Function and eval are traps', async () => {
+    const result = await node('traps.mjs', `
+      const calls = [];
+      const RealFunction = Function;
+      const trap = new Proxy(RealFunction, { apply(t, self, args) { calls.push('Function'); return Reflect.apply(t, self, args); }, construct(t, args) { calls.push('new Function'); return Reflect.construct(t, args); } });
+      globalThis.Function = trap;
+      Object.defineProperty(RealFunction.prototype, 'constructor', { value: trap });
+      const realEval = globalThis.eval;
+      globalThis.eval = (code) => { calls.push('eval'); return realEval(code); };
+      const pkg = await import('artifact-types');
+      const example = pkg.catalog.types.find((t) => t.example)?.example;
+      pkg.classify(example, { config: {} });
+      for (const t of pkg.catalog.types) { pkg.validateConfig(t.id, {}); pkg.logoSvg(t.id); pkg.typesForMediaType(t.manifestMediaTypes[0].mediaType); }
+      // Prove the traps catch code generation when it happens.
+      new Function('return 1');
+      console.log(JSON.stringify(calls));
+    `);
+    expect(result).toEqual(['new Function']);
+  });
+});
