@@ -1,0 +1,162 @@
+// The catalog as an OCI artifact, against a real CNCF distribution registry: push the built catalog,
+// pull it into an empty directory with every digest verified, and refuse tampered or foreign artifacts.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeDist } from '../../src/catalog/dist.ts';
+import { buildLookup, classify } from '../../src/classify/index.ts';
+import type { Catalog } from '../../src/model/catalog.ts';
+import {
+  CATALOG_ARTIFACT_TYPE,
+  CATALOG_LAYER_MEDIA_TYPE,
+  EMPTY_DESCRIPTOR,
+  LOGOS_LAYER_MEDIA_TYPE,
+  pullCatalog,
+  pushCatalog,
+  RegistryClient,
+  RegistryError,
+  sha256Digest,
+} from '../../src/registry/index.ts';
+import { definitionsCatalog, DEFINITIONS } from './catalog-fixture.ts';
+import { startRegistry, type RunningRegistry } from './registry-server.ts';
+
+let registry: RunningRegistry;
+let catalog: Catalog;
+let work: string;
+let dist: string;
+
+beforeAll(async () => {
+  [registry, catalog] = await Promise.all([startRegistry(), definitionsCatalog()]);
+  work = await mkdtemp(path.join(os.tmpdir(), 'artifact-types-pull-'));
+  dist = path.join(work, 'dist');
+  await writeDist(dist, catalog, DEFINITIONS);
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<RegistryError> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(RegistryError);
+  return error as RegistryError;
+}
+
+/** Pushes a hand-made manifest (for tampering tests) and returns its reference. */
+async function pushRaw(tag: string, layers: Array<{ mediaType: string; content: Buffer }>, annotations: Record<string, string>, artifactType = CATALOG_ARTIFACT_TYPE): Promise<string> {
+  const client = new RegistryClient(registry.registry);
+  const repository = 'tampered/catalog';
+  await client.pushBlob(repository, Buffer.from('{}'));
+  const descriptors = [];
+  for (const layer of layers) descriptors.push({ mediaType: layer.mediaType, ...(await client.pushBlob(repository, layer.content)), skipped: undefined });
+  const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType, config: EMPTY_DESCRIPTOR, layers: descriptors.map(({ skipped, ...d }) => d), annotations };
+  await client.putManifest(repository, tag, Buffer.from(JSON.stringify(manifest)), 'application/vnd.oci.image.manifest.v1+json');
+  return `${registry.registry}/${repository}:${tag}`;
+}
+
+describe('catalog artifact', () => {
+  it('pushes the built catalog and pulls it back into an empty directory, byte for byte', async () => {
+    const reference = `${registry.registry}/artifact-types/catalog:${catalog.version}`;
+    const pushed = await pushCatalog(reference, path.join(dist, 'catalog.json'));
+    expect(pushed.catalogDigest).toBe(catalog.digest);
+    expect(pushed.types).toBe(catalog.types.length);
+    expect(pushed.uploaded).toBe(3);
+
+    const out = path.join(work, 'pulled');
+    const pulled = await pullCatalog(reference, out);
+    expect(pulled.digest).toBe(pushed.digest);
+    expect(pulled.catalog.digest).toBe(catalog.digest);
+    expect(await readFile(path.join(out, 'catalog.json'))).toEqual(await readFile(path.join(dist, 'catalog.json')));
+    const logos = (await readdir(path.join(out, 'logos'))).sort();
+    expect(logos).toEqual(catalog.types.map((t) => `${t.id}.svg`).sort());
+    for (const type of catalog.types) {
+      const logo = await readFile(path.join(out, 'logos', `${type.id}.svg`));
+      expect(sha256Digest(logo)).toBe(type.logo.sha256);
+    }
+    // Nothing but the catalog, its logos and no leftovers from the atomic writes.
+    expect((await readdir(out)).sort()).toEqual(['catalog.json', 'logos']);
+
+    // The same content again: every blob is already there (HEAD), only the manifest is written.
+    const again = await pushCatalog(reference, path.join(dist, 'catalog.json'));
+    expect(again.uploaded).toBe(0);
+    // Pull by digest too, over an existing output.
+    const byDigest = await pullCatalog(`${registry.registry}/artifact-types/catalog@${again.digest}`, out);
+    expect(byDigest.digest).toBe(again.digest);
+  });
+
+  it('writes the manifest the catalog type describes: artifactType, empty config, two titled layers, annotations', async () => {
+    const reference = `${registry.registry}/artifact-types/catalog:shape`;
+    const created = new Date('2026-01-02T03:04:05Z');
+    await pushCatalog(reference, path.join(dist, 'catalog.json'), { created });
+    const fetched = await new RegistryClient(registry.registry).getManifest('artifact-types/catalog', 'shape');
+    const manifest = fetched.json as { artifactType: string; config: unknown; layers: Array<{ mediaType: string; annotations: Record<string, string> }>; annotations: Record<string, string> };
+    expect(fetched.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(manifest.artifactType).toBe('application/vnd.artifact-types.catalog.v1');
+    expect(manifest.config).toEqual(EMPTY_DESCRIPTOR);
+    expect(manifest.layers.map((l) => [l.mediaType, l.annotations['org.opencontainers.image.title']])).toEqual([
+      ['application/vnd.artifact-types.catalog.v1+json', 'catalog.json'],
+      ['application/vnd.artifact-types.logos.v1.tar+gzip', 'logos.tar.gz'],
+    ]);
+    expect(manifest.annotations).toEqual({
+      'org.opencontainers.image.version': catalog.version,
+      'dev.artifact-types.catalog.digest': catalog.digest,
+      'org.opencontainers.image.created': '2026-01-02T03:04:05.000Z',
+    });
+    // Once the catalog's own type is in the catalog, the one classifier recognizes the artifact.
+    const own = catalog.types.find((t) => t.id === 'artifact-types.catalog');
+    if (own) expect(classify(buildLookup(catalog.types), manifest).id).toBe('artifact-types.catalog');
+  });
+
+  it('uploads large blobs in PATCH chunks and reads them back verified', async () => {
+    const client = new RegistryClient(registry.registry, { chunkSize: 1000 });
+    const data = Buffer.alloc(4500, 7);
+    data.write('chunked upload test');
+    const spy = vi.spyOn(globalThis, 'fetch');
+    try {
+      const result = await client.pushBlob('chunks/test', data);
+      const methods = spy.mock.calls.map(([, init]) => init?.method ?? 'GET');
+      expect(methods.filter((m) => m === 'PATCH')).toHaveLength(5);
+      expect(await client.getBlob('chunks/test', result, 10_000)).toEqual(data);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('refuses a catalog whose annotated digest does not match, and leaves the output untouched', async () => {
+    const catalogBytes = await readFile(path.join(dist, 'catalog.json'));
+    const reference = await pushRaw('wrong-annotation', [
+      { mediaType: CATALOG_LAYER_MEDIA_TYPE, content: catalogBytes },
+      { mediaType: LOGOS_LAYER_MEDIA_TYPE, content: Buffer.from('not used') },
+    ], { 'dev.artifact-types.catalog.digest': `sha256:${'0'.repeat(64)}` });
+    const out = path.join(work, 'untouched');
+    const error = await rejection(pullCatalog(reference, out));
+    expect(error.code).toBe('DIGEST_INVALID');
+    expect(error.message).toContain('dev.artifact-types.catalog.digest');
+    expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
+  it('refuses a catalog.json altered after it was built', async () => {
+    const altered = JSON.parse(await readFile(path.join(dist, 'catalog.json'), 'utf8')) as Catalog;
+    altered.types[0]!.displayName = 'Something else';
+    const reference = await pushRaw('altered', [
+      { mediaType: CATALOG_LAYER_MEDIA_TYPE, content: Buffer.from(JSON.stringify(altered)) },
+      { mediaType: LOGOS_LAYER_MEDIA_TYPE, content: Buffer.from('x') },
+    ], { 'dev.artifact-types.catalog.digest': altered.digest });
+    const error = await rejection(pullCatalog(reference, path.join(work, 'altered')));
+    expect(error.code).toBe('DIGEST_INVALID');
+    expect(error.message).toMatch(/does not match its types|digest of type/);
+  });
+
+  it('refuses an artifact that is not a catalog, and explains a missing tag', async () => {
+    const reference = await pushRaw('helm', [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', content: Buffer.from('chart') }], {}, 'application/vnd.cncf.helm.config.v1+json');
+    const error = await rejection(pullCatalog(reference, path.join(work, 'helm')));
+    expect(error.message).toContain('is not an artifact-types catalog: its artifactType is application/vnd.cncf.helm.config.v1+json');
+
+    const missing = await rejection(pullCatalog(`${registry.registry}/artifact-types/catalog:nope`, path.join(work, 'nope')));
+    expect(missing.code).toBe('MANIFEST_UNKNOWN');
+    expect(missing.status).toBe(404);
+    expect(missing.message).toContain('artifact-types ls');
+  });
+});

@@ -1,0 +1,86 @@
+// The push, pull and ls commands end to end against a real registry, run as a user runs them.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDist } from '../../src/catalog/dist.ts';
+import type { Catalog } from '../../src/model/catalog.ts';
+import { RegistryClient, type RegistryListing } from '../../src/registry/index.ts';
+import { definitionsCatalog, DEFINITIONS } from './catalog-fixture.ts';
+import { runCli } from './cli-run.ts';
+import { exampleFiles, pushExample } from './example-artifacts.ts';
+import { startRegistry, type RunningRegistry } from './registry-server.ts';
+
+let registry: RunningRegistry;
+let catalog: Catalog;
+let work: string;
+let catalogFile: string;
+
+beforeAll(async () => {
+  [registry, catalog] = await Promise.all([startRegistry(), definitionsCatalog()]);
+  work = await mkdtemp(path.join(os.tmpdir(), 'artifact-types-cli-'));
+  await writeDist(path.join(work, 'dist'), catalog, DEFINITIONS);
+  catalogFile = path.join(work, 'dist', 'catalog.json');
+  const client = new RegistryClient(registry.registry);
+  const [helm] = await exampleFiles(DEFINITIONS, 'cncf.helm.chart').then((all) => all.filter((e) => e.stem === 'nginx'));
+  await pushExample(client, helm!, 'charts/web', '1.0.0');
+  // An artifact no type claims: listed as unknown with its media types.
+  await client.pushBlob('misc/thing', Buffer.from('{}'));
+  const layer = await client.pushBlob('misc/thing', Buffer.from('payload'));
+  const unknown = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.example.unknown.v1', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 }, layers: [{ mediaType: 'application/vnd.example.unknown.layer.v1', digest: layer.digest, size: layer.size }] };
+  await client.putManifest('misc/thing', 'v1', Buffer.from(JSON.stringify(unknown)), unknown.mediaType);
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('push, pull and ls commands', () => {
+  it('push then pull round-trips the catalog through the registry', async () => {
+    const reference = `${registry.registry}/artifact-types/catalog:1.0.0`;
+    const push = await runCli(['push', reference, '--catalog', catalogFile]);
+    expect(push.code).toBe(0);
+    const out = path.join(work, 'pulled');
+    const pull = await runCli(['pull', reference, '--output', out]);
+    expect(pull.code).toBe(0);
+    expect(pull.stdout.trim()).toBe(path.join(out, 'catalog.json'));
+    expect(pull.stderr).toContain('digests verified');
+    expect(await readFile(path.join(out, 'catalog.json'))).toEqual(await readFile(catalogFile));
+  });
+
+  it('ls prints each artifact with its type, logo and filled-in commands, and unknown ones with media types', async () => {
+    const ls = await runCli(['ls', `http://${registry.registry}`, '--catalog', catalogFile]);
+    expect(ls.code).toBe(0);
+    const lines = ls.stdout.split('\n');
+    expect(lines[0]).toMatch(/^REFERENCE\s+TYPE\s+LOGO$/);
+    expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/charts/web:1\\.0\\.0\\s+Helm chart\\s+logos/cncf\\.helm\\.chart\\.svg`));
+    expect(ls.stdout).toContain(`helm pull: helm pull oci://${registry.registry}/charts/web --version 1.0.0`);
+    expect(ls.stdout).toContain(`helm run: helm install {release} oci://${registry.registry}/charts/web --version 1.0.0`);
+    expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/misc/thing:v1\\s+unknown\\s+-`));
+    expect(ls.stdout).toContain('artifactType application/vnd.example.unknown.v1, config application/vnd.oci.empty.v1+json, layers application/vnd.example.unknown.layer.v1');
+    // Progress bars only on a terminal; the test's stderr is a pipe.
+    expect(ls.stderr).toBe('');
+  });
+
+  it('ls --format json gives the same listing as data', async () => {
+    const ls = await runCli(['ls', registry.registry, '--catalog', catalogFile, '--format', 'json', '--page-size', '1']);
+    expect(ls.code).toBe(0);
+    const listing = JSON.parse(ls.stdout) as RegistryListing;
+    expect(listing.repositories).toBe(3);
+    const web = listing.artifacts.find((a) => a.reference === `${registry.registry}/charts/web:1.0.0`);
+    expect(web?.type).toEqual({ id: 'cncf.helm.chart', displayName: 'Helm chart', signal: 'config' });
+    const unknown = listing.artifacts.find((a) => a.repository === 'misc/thing');
+    expect(unknown?.type).toBeNull();
+    expect(unknown?.mediaTypes.artifactType).toBe('application/vnd.example.unknown.v1');
+  });
+
+  it('rejects bad references and plain HTTP to remote hosts with a usage error', async () => {
+    const bad = await runCli(['pull', 'not-a-reference']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^artifact-types: "not-a-reference" is not a reference; expected <registry>\/<repository>:<tag>/);
+    const http = await runCli(['ls', 'http://registry.example.com', '--catalog', catalogFile]);
+    expect(http.code).toBe(2);
+    expect(http.stderr).toContain('refusing plain HTTP to registry.example.com');
+  });
+});
