@@ -1,0 +1,100 @@
+// The express app: request logs, metrics, security headers, the routes, and JSON errors for
+// everything else (405 with Allow for a known path, 404 otherwise). The catalog is read through
+// `current()` per request, so a reload swaps it without touching the app.
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { classifyRouter } from './api/classify.ts';
+import { typesRouter, type StateRef } from './api/types.ts';
+import { jsonErrors, notFound, onlyMethods } from './errors.ts';
+import { Metrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
+import { opsRouter } from './ops.ts';
+import { PAGES } from './pages/index.ts';
+import { prepare, sendPrepared, type Prepared } from './prepared.ts';
+
+/** Every path the app answers and its methods (HEAD comes with GET); the OpenAPI test checks this list. */
+export const API_ROUTES: Array<{ path: string; methods: string[] }> = [
+  { path: '/v1/catalog', methods: ['GET', 'HEAD'] },
+  { path: '/v1/types', methods: ['GET', 'HEAD'] },
+  { path: '/v1/types/:id', methods: ['GET', 'HEAD'] },
+  { path: '/v1/types/:id/logo.svg', methods: ['GET', 'HEAD'] },
+  { path: '/v1/types/:id/config-schema', methods: ['GET', 'HEAD'] },
+  { path: '/v1/types/:id/docs', methods: ['GET', 'HEAD'] },
+  { path: '/v1/media-types', methods: ['GET', 'HEAD'] },
+  { path: '/v1/media-types/*mediaType', methods: ['GET', 'HEAD'] },
+  { path: '/v1/classify', methods: ['POST'] },
+  { path: '/healthz', methods: ['GET', 'HEAD'] },
+  { path: '/readyz', methods: ['GET', 'HEAD'] },
+  { path: '/metrics', methods: ['GET', 'HEAD'] },
+  { path: '/openapi.json', methods: ['GET', 'HEAD'] },
+];
+
+export function allRoutes(): Array<{ path: string; methods: string[] }> {
+  return [...API_ROUTES, ...PAGES.flatMap((p) => p.routes.map((path) => ({ path, methods: ['GET', 'HEAD'] })))];
+}
+
+export interface AppOptions {
+  /** The catalog build to answer from, read once per request. */
+  current: StateRef;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** True while shutting down: readiness fails and connections are not kept alive. */
+  isDraining?: () => boolean;
+  /** Passed to page modules (e.g. a registry URL for a /registry page). */
+  pageOptions?: Record<string, unknown>;
+}
+
+export function createApp(options: AppOptions): Express {
+  const { current } = options;
+  const logger = options.logger ?? pino({ enabled: false });
+  const metrics = options.metrics ?? new Metrics();
+  const isDraining = options.isDraining ?? (() => false);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // our ETags are computed once per build, not per response
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger,
+      quietReqLogger: true,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: String(req.url).slice(0, 512), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(metrics.middleware());
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:'] } },
+    }),
+  );
+  app.use((req, res, next) => {
+    // The catalog is public and read-only: any origin may read the API.
+    if (req.path.startsWith('/v1/') || req.path === '/openapi.json') res.setHeader('Access-Control-Allow-Origin', '*');
+    if (isDraining()) res.setHeader('Connection', 'close');
+    next();
+  });
+
+  // OPTIONS first: the routers below would otherwise answer it with express's plain-text default.
+  for (const route of allRoutes()) app.options(route.path, onlyMethods(route.methods));
+  app.use(typesRouter(current));
+  app.use(classifyRouter(current));
+  app.use(opsRouter(current, metrics, isDraining));
+  let openapi: { version: string; prepared: Promise<Prepared> } | null = null;
+  app.get('/openapi.json', async (req, res) => {
+    const version = current().catalog.version;
+    if (!openapi || openapi.version !== version) openapi = { version, prepared: prepare(openApiDocument(version), { type: 'application/json; charset=utf-8', cacheControl: 'public, max-age=300' }) };
+    sendPrepared(req, res, await openapi.prepared);
+  });
+  for (const page of PAGES) app.use(page.router({ current, options: options.pageOptions ?? {} }));
+
+  for (const route of allRoutes()) app.all(route.path, onlyMethods(route.methods));
+  app.use(notFound);
+  app.use(jsonErrors);
+  return app;
+}

@@ -1,0 +1,52 @@
+// A few Prometheus counters in the text exposition format (version 0.0.4). Per process: with
+// several workers each answers for itself.
+import type { RequestHandler } from 'express';
+
+export class Metrics {
+  private requests = new Map<string, number>();
+  reloads = { ok: 0, failed: 0 };
+  inFlight = 0;
+  private readonly started = Date.now();
+
+  /** Counts each finished request by method, route pattern (never the raw path) and status. */
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      this.inFlight++;
+      res.once('close', () => {
+        this.inFlight--;
+        const route = (req.route?.path as string | undefined) ?? 'unmatched';
+        const key = `method="${req.method === 'HEAD' || req.method === 'GET' || req.method === 'POST' ? req.method : 'OTHER'}",route="${route}",status="${res.statusCode}"`;
+        this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+      });
+      next();
+    };
+  }
+
+  render(catalog: { types: number; version: string; digest: string }): string {
+    const lines = [
+      '# HELP artifact_types_http_requests_total HTTP requests answered, by method, route and status.',
+      '# TYPE artifact_types_http_requests_total counter',
+      ...[...this.requests].map(([labels, n]) => `artifact_types_http_requests_total{${labels}} ${n}`),
+      '# HELP artifact_types_http_requests_in_flight Requests being answered now.',
+      '# TYPE artifact_types_http_requests_in_flight gauge',
+      `artifact_types_http_requests_in_flight ${this.inFlight}`,
+      '# HELP artifact_types_catalog_reloads_total Catalog reloads, by result.',
+      '# TYPE artifact_types_catalog_reloads_total counter',
+      `artifact_types_catalog_reloads_total{result="ok"} ${this.reloads.ok}`,
+      `artifact_types_catalog_reloads_total{result="failed"} ${this.reloads.failed}`,
+      '# HELP artifact_types_catalog_types Artifact types in the served catalog.',
+      '# TYPE artifact_types_catalog_types gauge',
+      `artifact_types_catalog_types ${catalog.types}`,
+      '# HELP artifact_types_catalog_info The served catalog version and digest.',
+      '# TYPE artifact_types_catalog_info gauge',
+      `artifact_types_catalog_info{version="${catalog.version.replace(/["\\\n]/g, '')}",digest="${catalog.digest.replace(/["\\\n]/g, '')}"} 1`,
+      '# HELP process_uptime_seconds Seconds since the server started.',
+      '# TYPE process_uptime_seconds gauge',
+      `process_uptime_seconds ${((Date.now() - this.started) / 1000).toFixed(1)}`,
+      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+}

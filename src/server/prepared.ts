@@ -1,0 +1,76 @@
+// Responses prepared once per catalog build: the body serialized, its ETag, and gzip/brotli
+// variants, so serving one is a header lookup and a write.
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { Request, Response } from 'express';
+
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+
+/** Bodies smaller than this are not worth compressing. */
+const MIN_COMPRESS = 512;
+
+export interface Prepared {
+  body: Buffer;
+  gzip: Buffer | null;
+  br: Buffer | null;
+  /** Quoted strong ETag. */
+  etag: string;
+  headers: Array<[string, string]>;
+}
+
+export interface PrepareOptions {
+  type: string;
+  cacheControl: string;
+  /** The ETag value without quotes; defaults to the sha256 of the body. */
+  etag?: string;
+  headers?: Record<string, string>;
+}
+
+function sha256(body: Buffer): string {
+  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+/** Serializes (if needed), hashes and compresses a body. */
+export async function prepare(content: string | Buffer | object, options: PrepareOptions): Promise<Prepared> {
+  const body = Buffer.isBuffer(content) ? content : Buffer.from(typeof content === 'string' ? content : JSON.stringify(content));
+  let gz: Buffer | null = null;
+  let br: Buffer | null = null;
+  if (body.length >= MIN_COMPRESS) {
+    // Best brotli for the bodies registries fetch whole; a fast level for big or per-type ones.
+    const quality = body.length > 2 ** 21 ? 5 : body.length > 64 * 1024 ? 9 : 6;
+    [gz, br] = await Promise.all([
+      gzip(body, { level: 9 }),
+      brotli(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } }),
+    ]);
+    if (gz.length >= body.length) gz = null;
+    if (br.length >= body.length) br = null;
+  }
+  const headers: Record<string, string> = { 'Content-Type': options.type, 'Cache-Control': options.cacheControl, ...options.headers };
+  if (gz || br) headers.Vary = 'Accept-Encoding';
+  return { body, gzip: gz, br, etag: `"${options.etag ?? sha256(body)}"`, headers: Object.entries(headers) };
+}
+
+/** Sends a prepared response: 304 when the client's copy is current, else the best encoding it accepts. */
+export function sendPrepared(req: Request, res: Response, prepared: Prepared, status = 200): void {
+  for (const [name, value] of prepared.headers) res.setHeader(name, value);
+  res.setHeader('ETag', prepared.etag);
+  if (status === 200 && req.fresh) {
+    res.status(304).end();
+    return;
+  }
+  let body = prepared.body;
+  // Server preference: brotli, then gzip, whenever the client accepts them (q > 0).
+  if (req.headers['accept-encoding']) {
+    if (prepared.br && req.acceptsEncodings('br') === 'br') {
+      body = prepared.br;
+      res.setHeader('Content-Encoding', 'br');
+    } else if (prepared.gzip && req.acceptsEncodings('gzip') === 'gzip') {
+      body = prepared.gzip;
+      res.setHeader('Content-Encoding', 'gzip');
+    }
+  }
+  res.setHeader('Content-Length', body.length);
+  res.status(status).end(body);
+}
