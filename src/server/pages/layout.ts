@@ -17,6 +17,7 @@ export function layout(options: { title: string; body: string; catalogName: stri
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(options.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/catalog.css">
 <script src="/assets/catalog.js" defer></script>
 </head>
