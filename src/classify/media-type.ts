@@ -56,11 +56,29 @@ export function mediaTypeProblems(value: string): MediaTypeProblem[] {
   return problems;
 }
 
+/** Only lower-case restricted-name characters and slashes: already in normal form. */
+const NORMAL = /^[a-z0-9!#$&^_.+/-]*$/;
+/** Recent results: classification normalizes the same catalog and manifest strings over and over. Bounded. */
+const normalizedCache = new Map<string, string>();
+const CACHE = { entries: 1024, length: 256 };
+
 /**
  * The form media types are compared in: type/subtype lower-cased, parameters kept in order with
  * lower-case names and no white space. RFC 6838 compares names case-insensitively.
  */
 export function normalizeMediaType(value: string): string {
+  const cached = normalizedCache.get(value);
+  if (cached !== undefined) return cached;
+  // Without upper case, white space or parameters the long way returns the value unchanged.
+  const result = NORMAL.test(value) ? value : normalizeSlowly(value);
+  if (value.length <= CACHE.length) {
+    if (normalizedCache.size >= CACHE.entries) normalizedCache.clear();
+    normalizedCache.set(value, result);
+  }
+  return result;
+}
+
+function normalizeSlowly(value: string): string {
   const parsed = parseMediaType(value);
   if (!parsed) return value.trim().toLowerCase();
   const essence = `${parsed.type}/${parsed.subtype}`.toLowerCase();
@@ -75,7 +93,9 @@ export function normalizeMediaType(value: string): string {
 
 /** The media type without parameters, lower-cased. */
 export function mediaTypeEssence(value: string): string {
-  return normalizeMediaType(value).split(';')[0] ?? '';
+  const normalized = normalizeMediaType(value);
+  const semicolon = normalized.indexOf(';');
+  return semicolon < 0 ? normalized : normalized.slice(0, semicolon);
 }
 
 /**
