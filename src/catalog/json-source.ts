@@ -129,3 +129,19 @@ export function locate(source: JsonSource, pointer: string, key = false): { line
   const { line, column } = nodeAt(source.ast, pointer, key).loc.start;
   return { line, column };
 }
+
+/** What crosses a thread boundary: the AST stays behind (it is large and cheap to rebuild). */
+export type PlainJsonSource = Omit<JsonSource, 'ast'>;
+
+export function dehydrate(source: JsonSource): PlainJsonSource {
+  return { file: source.file, text: source.text, value: source.value };
+}
+
+/** Gives a source that crossed a thread its AST back, parsed only if a finding needs a position. */
+export function hydrate(source: PlainJsonSource): JsonSource {
+  let ast: DocumentNode | undefined;
+  return Object.defineProperty({ ...source }, 'ast', {
+    get: () => (ast ??= parse(source.text, { mode: 'json' })),
+    enumerable: false,
+  }) as JsonSource;
+}

@@ -39,8 +39,11 @@ export async function readTextFile(absolute: string, file: string, maxBytes: num
   const handle = await open(absolute, 'r').catch(() => null);
   if (!handle) return fail(file, 'file/unreadable', 'cannot be opened', 'make sure the file is readable');
   try {
-    const buffer = Buffer.alloc(maxBytes + 1);
-    const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
+    // Size the buffer by the file (it may grow between lstat and read; reading one byte past the
+    // limit still catches that) instead of allocating the limit for every file.
+    const capacity = Math.min(info.size, maxBytes) + 1;
+    const buffer = Buffer.allocUnsafe(capacity);
+    const { bytesRead } = await handle.read(buffer, 0, capacity, 0);
     if (bytesRead > maxBytes) {
       return fail(file, 'file/too-large', `is larger than the limit of ${maxBytes} bytes`, 'make the file smaller');
     }

@@ -1,6 +1,6 @@
 // Rules config-schema/*: a contributed JSON Schema is code we run on every classify request, so
 // it must compile in ajv strict mode, refer only to itself, stay small, and hold no slow regex.
-import { checkSync } from 'recheck';
+import { check } from 'recheck';
 import type { Finding } from '../model/finding.ts';
 import type { JsonSource } from '../catalog/json-source.ts';
 import type { DefinitionRule } from './context.ts';
@@ -34,30 +34,41 @@ function walk(schema: unknown, visit: (node: Node, pointer: string, depth: numbe
 }
 
 /** Why a regex is unsafe to run on untrusted input, or null. Results are cached per pattern. */
-const regexVerdicts = new Map<string, string | null>();
-export function regexProblem(pattern: string): string | null {
-  const cached = regexVerdicts.get(pattern);
-  if (cached !== undefined) return cached;
+const regexVerdicts = new Map<string, Promise<string | null>>();
+// One analysis at a time per thread: recheck's timeout must measure the analysis, not a queue.
+let queue: Promise<unknown> = Promise.resolve();
+export function regexProblem(pattern: string): Promise<string | null> {
+  let verdict = regexVerdicts.get(pattern);
+  if (!verdict) {
+    verdict = queue.then(() => judgeRegex(pattern));
+    queue = verdict.catch(() => null);
+    regexVerdicts.set(pattern, verdict);
+  }
+  return verdict;
+}
+
+/** recheck's async API talks to its native agent directly (the sync one adds a worker round trip). */
+async function judgeRegex(pattern: string): Promise<string | null> {
   let verdict: string | null = null;
   if (pattern.length > SCHEMA_LIMITS.patternLength) verdict = `is ${pattern.length} characters long (limit ${SCHEMA_LIMITS.patternLength})`;
   else {
     try {
       new RegExp(pattern, 'u');
-      const result = checkSync(pattern, 'u', { timeout: 2000 });
+      const result = await check(pattern, 'u', { timeout: 2000 });
       if (result.status === 'vulnerable') verdict = `can backtrack catastrophically (${result.complexity.type} time${result.attack ? `, e.g. on "${result.attack.pattern.slice(0, 40)}"` : ''})`;
       else if (result.status === 'unknown') verdict = 'could not be proven safe from catastrophic backtracking';
     } catch (error) {
       verdict = `is not a valid regular expression: ${(error as Error).message}`;
     }
   }
-  regexVerdicts.set(pattern, verdict);
   return verdict;
 }
 
-function structuralFindings(source: JsonSource): Finding[] {
+async function structuralFindings(source: JsonSource): Promise<Finding[]> {
   const findings: Finding[] = [];
   let nodes = 0;
   const rule = (pointer: string, name: string, message: string, fix: string) => findings.push(at(source, pointer, `config-schema/${name}`, message, fix));
+  const regexes: Array<Promise<void>> = [];
   walk(source.value, (node, pointer, depth) => {
     nodes++;
     if (depth === SCHEMA_LIMITS.depth + 1) rule(pointer, 'limits', `subschemas nest deeper than ${SCHEMA_LIMITS.depth} levels`, 'flatten the schema, using $defs for shared parts');
@@ -81,10 +92,14 @@ function structuralFindings(source: JsonSource): Finding[] {
     if (typeof node.pattern === 'string') patterns.push([`${pointer}/pattern`, node.pattern]);
     if (isNode(node.patternProperties)) for (const key of Object.keys(node.patternProperties)) patterns.push([`${pointer}/patternProperties/${esc(key)}`, key]);
     for (const [where, pattern] of patterns) {
-      const problem = regexProblem(pattern);
-      if (problem) rule(where, 'redos', `pattern "${pattern.slice(0, 60)}" ${problem}`, 'rewrite it without nested or overlapping quantifiers, e.g. ^[a-z0-9]+(-[a-z0-9]+)*$');
+      regexes.push(
+        regexProblem(pattern).then((problem) => {
+          if (problem) rule(where, 'redos', `pattern "${pattern.slice(0, 60)}" ${problem}`, 'rewrite it without nested or overlapping quantifiers, e.g. ^[a-z0-9]+(-[a-z0-9]+)*$');
+        }),
+      );
     }
   });
+  await Promise.all(regexes);
   if (nodes > SCHEMA_LIMITS.nodes) findings.push(at(source, '', 'config-schema/limits', `has ${nodes} subschemas (limit ${SCHEMA_LIMITS.nodes})`, 'simplify the schema'));
   return findings;
 }
@@ -99,7 +114,7 @@ export function compileConfigSchema(source: JsonSource): { validate: ReturnType<
   }
 }
 
-export const configSchema: DefinitionRule = ({ source }) => {
+export const configSchema: DefinitionRule = async ({ source }) => {
   const schema = source.configSchema;
   if (!schema) return [];
   if (!isNode(schema.value)) return [at(schema, '', 'config-schema/invalid', 'a config schema must be a JSON object', 'write a JSON Schema object, e.g. { "type": "object", … }')];
@@ -107,7 +122,7 @@ export const configSchema: DefinitionRule = ({ source }) => {
   if (dollarSchema !== undefined && dollarSchema !== 'https://json-schema.org/draft/2020-12/schema') {
     return [at(schema, '/$schema', 'config-schema/invalid', `$schema must be https://json-schema.org/draft/2020-12/schema, not ${JSON.stringify(dollarSchema)}`, 'use JSON Schema draft 2020-12')];
   }
-  const findings = structuralFindings(schema);
+  const findings = await structuralFindings(schema);
   // Never compile a schema that refers elsewhere or holds a slow regex.
   if (findings.length > 0) return findings;
   const compiled = compileConfigSchema(schema);

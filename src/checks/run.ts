@@ -1,4 +1,5 @@
 // The checker: load → per-definition rules → build lookup → catalog rules → sorted findings + catalog.
+import os from 'node:os';
 import path from 'node:path';
 import { buildLookup } from '../classify/index.ts';
 import { buildCatalog, buildEntry } from '../catalog/build.ts';
@@ -9,6 +10,7 @@ import { projectValidator } from './ajv.ts';
 import { at, whole, type CheckedDefinition } from './context.ts';
 import { CATALOG_RULES, DEFINITION_RULES, definitionSchema } from './index.ts';
 import { schemaFindings } from './schema-findings.ts';
+import { checkFoldersInPool, defaultWorkerCount } from './pool.ts';
 
 export interface CheckOptions {
   /** The definitions directory. */
@@ -19,7 +21,14 @@ export interface CheckOptions {
   paths?: string[];
   /** Git ref to compare versions against. */
   base?: string;
+  /** Worker threads for definition rules: 0 checks in this thread; default: one per core for large catalogs. */
+  workers?: number;
+  /** Time bound per definition folder when checked in workers. */
+  folderTimeoutMs?: number;
 }
+
+/** Below this many folders, starting worker threads costs more than it saves. */
+const POOL_THRESHOLD = 64;
 
 export interface CheckResult {
   findings: Finding[];
@@ -85,12 +94,16 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
     else findings.push(...schemaFindings(metaSource, validate.errors, 'schema/catalog'));
   }
 
+  const jobs = ids.map((id) => ({ id, full: !focus || focus.has(id) }));
+  const usePool = options.workers !== undefined ? options.workers > 0 : ids.length >= POOL_THRESHOLD && os.availableParallelism() > 1;
+  const results = usePool
+    ? await checkFoldersInPool(root, jobs, { workers: options.workers, timeoutMs: options.folderTimeoutMs })
+    : await Promise.all(jobs.map((job) => checkDefinitionFolder(root, job.id, job.full)));
   const checked: CheckedDefinition[] = [];
-  for (const id of ids) {
-    const result = await checkDefinitionFolder(root, id, !focus || focus.has(id));
+  results.forEach((result, i) => {
     checked.push(result.checked);
-    if (!focus || focus.has(id)) findings.push(...result.findings);
-  }
+    if (jobs[i]!.full) findings.push(...result.findings);
+  });
   const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
   const lookup = buildLookup(entries);
   const context = { repoRoot, root, checked, focus, lookup, catalogName: meta.name, catalogVersion: meta.version, base: options.base };

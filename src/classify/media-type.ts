@@ -10,8 +10,11 @@ export interface ParsedMediaType {
   parameters: string[];
 }
 
+/** Top-level types registered with IANA (https://www.iana.org/assignments/top-level-media-types). */
+export const IANA_TOP_LEVEL_TYPES = new Set(['application', 'audio', 'example', 'font', 'haptics', 'image', 'message', 'model', 'multipart', 'text', 'video']);
+
 export interface MediaTypeProblem {
-  code: 'shape' | 'type-name' | 'subtype-name' | 'parameter' | 'uppercase' | 'whitespace';
+  code: 'shape' | 'type-name' | 'top-level' | 'subtype-name' | 'parameter' | 'uppercase' | 'whitespace';
   message: string;
 }
 
@@ -40,6 +43,8 @@ export function mediaTypeProblems(value: string): MediaTypeProblem[] {
   }
   if (!RESTRICTED_NAME.test(parsed.type)) {
     problems.push({ code: 'type-name', message: `type "${parsed.type}" is not an RFC 6838 restricted-name (letters, digits and !#$&-^_.+, starting with a letter or digit, at most 127 characters)` });
+  } else if (!IANA_TOP_LEVEL_TYPES.has(parsed.type.toLowerCase())) {
+    problems.push({ code: 'top-level', message: `top-level type "${parsed.type}" is not registered with IANA (application, text, image, …)` });
   }
   if (!RESTRICTED_NAME.test(parsed.subtype)) {
     problems.push({ code: 'subtype-name', message: `subtype "${parsed.subtype}" is not an RFC 6838 restricted-name (letters, digits and !#$&-^_.+, starting with a letter or digit, at most 127 characters)` });

@@ -1,7 +1,7 @@
 // `artifact-types validate [paths…]`: the checker CI runs on every pull request.
 import { readFile, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runChecks } from '../../checks/run.ts';
 import { optimizeSvg } from '../../checks/svgo-config.ts';
 import { formatGithub, formatSummaryTable } from '../../report/github.ts';
@@ -18,12 +18,16 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--base <git-ref>', 'compare versions with this git ref (changed types must bump their version)')
     .option('--fix', 'rewrite logos with the project svgo config')
+    .option('--workers <n>', 'worker threads for per-type rules (0: none; default: one per core for large catalogs)', (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
+      return Number(v);
+    })
     .option('--summary <file>', 'also append a Markdown findings table to this file (defaults to $GITHUB_STEP_SUMMARY with --format github)')
-    .action(async (paths: string[], options: { root: string; format: string; base?: string; fix?: boolean; summary?: string }) => {
+    .action(async (paths: string[], options: { root: string; format: string; base?: string; fix?: boolean; summary?: string; workers?: number }) => {
       const root = path.resolve(options.root);
       const exists = await readFile(path.join(root, 'catalog.json')).then(() => true, () => false);
       if (!exists) fail(`--root ${options.root} is not a definitions directory (no catalog.json in it)`, 2);
-      let result = await runChecks({ root, paths, base: options.base });
+      let result = await runChecks({ root, paths, base: options.base, workers: options.workers });
       if (options.fix) {
         const fixable = result.findings.filter((f) => f.rule === 'logo/not-optimized');
         for (const finding of fixable) {
@@ -31,7 +35,7 @@ export function register(program: Command): void {
           await writeFile(finding.file, optimizeSvg(text));
           process.stderr.write(`fixed ${finding.file}\n`);
         }
-        if (fixable.length > 0) result = await runChecks({ root, paths, base: options.base });
+        if (fixable.length > 0) result = await runChecks({ root, paths, base: options.base, workers: options.workers });
       }
       const { findings, catalog } = result;
       const output = options.format === 'json' ? formatJson(findings, catalog.types.length) : options.format === 'github' ? formatGithub(findings) : formatText(findings, catalog.types.length);
