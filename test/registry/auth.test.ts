@@ -4,10 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDist } from '../../src/catalog/dist.ts';
 import type { Catalog } from '../../src/model/catalog.ts';
 import { listRegistry, pullCatalog, pushCatalog, RegistryError } from '../../src/registry/index.ts';
-import { definitionsCatalog, DEFINITIONS } from './catalog-fixture.ts';
+import { definitionsCatalog, writeTestDist } from './catalog-fixture.ts';
 import { runCli } from './cli-run.ts';
 import { startRegistry, type RunningRegistry } from './registry-server.ts';
 
@@ -20,8 +19,7 @@ let catalogFile: string;
 beforeAll(async () => {
   [registry, catalog] = await Promise.all([startRegistry({ auth: credentials }), definitionsCatalog()]);
   work = await mkdtemp(path.join(os.tmpdir(), 'artifact-types-auth-'));
-  await writeDist(path.join(work, 'dist'), catalog, DEFINITIONS);
-  catalogFile = path.join(work, 'dist', 'catalog.json');
+  catalogFile = await writeTestDist(work);
 });
 
 afterAll(async () => {

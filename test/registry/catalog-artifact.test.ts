@@ -4,7 +4,6 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { writeDist } from '../../src/catalog/dist.ts';
 import { buildLookup, classify } from '../../src/classify/index.ts';
 import type { Catalog } from '../../src/model/catalog.ts';
 import {
@@ -18,7 +17,7 @@ import {
   RegistryError,
   sha256Digest,
 } from '../../src/registry/index.ts';
-import { definitionsCatalog, DEFINITIONS } from './catalog-fixture.ts';
+import { definitionsCatalog, writeTestDist } from './catalog-fixture.ts';
 import { startRegistry, type RunningRegistry } from './registry-server.ts';
 
 let registry: RunningRegistry;
@@ -29,8 +28,7 @@ let dist: string;
 beforeAll(async () => {
   [registry, catalog] = await Promise.all([startRegistry(), definitionsCatalog()]);
   work = await mkdtemp(path.join(os.tmpdir(), 'artifact-types-pull-'));
-  dist = path.join(work, 'dist');
-  await writeDist(dist, catalog, DEFINITIONS);
+  dist = path.dirname(await writeTestDist(work));
 });
 
 afterAll(async () => {

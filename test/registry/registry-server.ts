@@ -51,7 +51,15 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
   throw new Error(`docker-registry did not come up at ${url}: ${log()}`);
 }
 
-export async function startRegistry(options: { auth?: { username: string; password: string } } = {}): Promise<RunningRegistry> {
+export interface TokenAuth {
+  realm: string;
+  service: string;
+  issuer: string;
+  /** PEM file with the certificate(s) that sign tokens. */
+  rootCertBundle: string;
+}
+
+export async function startRegistry(options: { auth?: { username: string; password: string }; token?: TokenAuth } = {}): Promise<RunningRegistry> {
   if (!existsSync(REGISTRY_BINARY)) throw new Error(`${REGISTRY_BINARY} is missing; run \`node scripts/test-setup.js\` (installs the docker-registry package)`);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'artifact-types-registry-'));
   const port = await freePort();
@@ -79,6 +87,9 @@ export async function startRegistry(options: { auth?: { username: string; passwo
   if (options.auth) {
     await writeFile(path.join(dir, 'htpasswd'), `${htpasswdLine(options.auth.username, options.auth.password)}\n`);
     lines.push('auth:', '  htpasswd:', '    realm: artifact-types-test', `    path: ${path.join(dir, 'htpasswd')}`);
+  }
+  if (options.token) {
+    lines.push('auth:', '  token:', `    realm: ${options.token.realm}`, `    service: ${options.token.service}`, `    issuer: ${options.token.issuer}`, `    rootcertbundle: ${options.token.rootCertBundle}`);
   }
   await writeFile(path.join(dir, 'config.yml'), `${lines.join('\n')}\n`);
   let output = '';
