@@ -63,7 +63,9 @@ export function registryErrorFrom(status: number, bodyText: string, what: string
   } catch {
     // Not JSON (a proxy's HTML page, an empty body): the status code decides.
   }
-  const advice = ERROR_ADVICE[code] ?? ERROR_ADVICE.UNKNOWN!;
+  const advice = code === 'UNKNOWN' && status >= 500
+    ? 'the registry failed on its side; retry, and check the registry logs if it persists (some registries answer 500 to a malformed manifest)'
+    : (ERROR_ADVICE[code] ?? ERROR_ADVICE.UNKNOWN!);
   return new RegistryError(`${what}: ${status} ${code}${detail ? ` (${detail})` : ''}: ${advice}`, { code, status });
 }
 
