@@ -25,7 +25,7 @@ async function declarationFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && e.name.endsWith('.d.ts')).map((e) => path.join(e.parentPath, e.name));
 }
 
-/** Writes <packageDir>/types/** and the two entry declarations (index.d.ts for import, index.d.cts for require). */
+/** Writes <packageDir>/types/** and the entry declaration index.d.ts. */
 export async function writeDeclarations(packageDir: string, catalog: Catalog): Promise<void> {
   const outDir = path.join(packageDir, 'types');
   const work = await mkdtemp(path.join(os.tmpdir(), 'artifact-types-dts-'));
@@ -57,9 +57,5 @@ export async function writeDeclarations(packageDir: string, catalog: Catalog): P
   }
   const generated = await readFile(path.join(outDir, path.dirname(TYPES_ENTRY).slice('types/'.length), 'generated.d.ts'), 'utf8');
   if (!generated.includes('export type ArtifactTypeId = ')) throw new Error('the ArtifactTypeId declaration was not found in the emitted generated.d.ts');
-  // types/ is CommonJS-format so both the ESM and the CJS entry declarations can re-export it.
-  await writeFile(path.join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
-  const reexport = `export * from './${TYPES_ENTRY}';\n`;
-  await writeFile(path.join(packageDir, 'index.d.ts'), reexport);
-  await writeFile(path.join(packageDir, 'index.d.cts'), reexport);
+  await writeFile(path.join(packageDir, 'index.d.ts'), `export * from './${TYPES_ENTRY}';\n`);
 }

@@ -1,11 +1,11 @@
 // package.json of the generated package: zero dependencies, no install scripts, a files allowlist,
-// and an exports map with separate ESM and CommonJS entries (each with its own declarations).
+// and an exports map. One ES module serves import and (Node >= 20.19 / 22.12) require.
 import type { Catalog } from '../../src/model/catalog.ts';
 
 export const PACKAGE_NAME = 'artifact-types';
 
 /** Everything the tarball may contain besides package.json and README.md (npm adds those itself). */
-export const PACKAGE_FILES = ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'types/', 'catalog.json', 'logos/', 'schemas/'];
+export const PACKAGE_FILES = ['index.js', 'index.d.ts', 'types/', 'catalog.json', 'logos/', 'schemas/'];
 
 export function packageJson(catalog: Catalog): Record<string, unknown> {
   return {
@@ -15,14 +15,10 @@ export function packageJson(catalog: Catalog): Record<string, unknown> {
     license: 'Apache-2.0',
     keywords: ['oci', 'artifact', 'artifact-type', 'media-type', 'manifest', 'registry', 'container'],
     type: 'module',
-    main: './index.cjs',
-    module: './index.js',
+    main: './index.js',
     types: './index.d.ts',
     exports: {
-      '.': {
-        import: { types: './index.d.ts', default: './index.js' },
-        require: { types: './index.d.cts', default: './index.cjs' },
-      },
+      '.': { types: './index.d.ts', default: './index.js' },
       './catalog.json': './catalog.json',
       './logos/*': './logos/*',
       './schemas/*': './schemas/*',
@@ -30,7 +26,8 @@ export function packageJson(catalog: Catalog): Record<string, unknown> {
     },
     files: PACKAGE_FILES,
     sideEffects: false,
-    engines: { node: '>=20' },
+    // require() of an ES module without a flag: Node 20.19 and 22.12.
+    engines: { node: '^20.19.0 || >=22.12.0' },
     artifactTypes: { catalogVersion: catalog.version, catalogDigest: catalog.digest },
   };
 }

@@ -40,7 +40,8 @@ Every OCI artifact type in the artifact-types catalog, offline, in one
 \`npm install\`: ${catalog.types.length} types, catalog version ${catalog.version}
 (digest \`${catalog.digest}\`). The package version is the catalog version.
 
-- **Zero dependencies, no install scripts.** ES module and CommonJS, with TypeScript declarations.
+- **Zero dependencies, no install scripts.** One ES module with TypeScript declarations; \`require()\` loads it
+  too on Node 20.19+ and 22.12+.
 - **The same classifier** the artifact-types CLI and API use: manifest in, type out, with the signal that
   decided it and conformance findings.
 - **Precompiled config validators** (ajv standalone code, built at publish time): nothing compiles a schema
@@ -52,7 +53,7 @@ This file is generated from the catalog by \`npm run build\`; do not edit it.
 
 \`\`\`js
 import { catalog, getType, typesForMediaType, classify, validateConfig, logoSvg } from '${PACKAGE_NAME}';
-// CommonJS: const { classify } = require('${PACKAGE_NAME}');
+// CommonJS (Node 20.19+, 22.12+): const { classify } = require('${PACKAGE_NAME}');
 
 catalog.types.length;                 // ${catalog.types.length}
 getType('${id}')?.displayName;  // ${JSON.stringify(first?.displayName ?? '')} (former ids, "aliases", work too)

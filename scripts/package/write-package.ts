@@ -37,11 +37,9 @@ export const writePackage: DistStep = async (staging, catalog) => {
     if (type.configSchema) await copyFile(path.join(staging, 'schemas', `${type.id}.json`), path.join(dir, 'schemas', `${type.id}.json`));
   }
   const bundle = await bundlePackage(catalog, logos, validatorModules(catalog));
-  for (const [name, text] of [['index.js', bundle.esm], ['index.cjs', bundle.cjs]] as const) {
-    const found = forbiddenCode(text);
-    if (found.length > 0) throw new Error(`the bundled ${name} contains ${found.join(', ')}; the package must import nothing and generate no code at run time`);
-    await writeFile(path.join(dir, name), text);
-  }
+  const found = forbiddenCode(bundle);
+  if (found.length > 0) throw new Error(`the bundled index.js contains ${found.join(', ')}; the package must import nothing and generate no code at run time`);
+  await writeFile(path.join(dir, 'index.js'), bundle);
   await writeDeclarations(dir, catalog);
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(packageJson(catalog), null, 2)}\n`);
   await writeFile(path.join(dir, 'README.md'), packageReadme(catalog));

@@ -1,0 +1,195 @@
+// The npm package: classify() speed on the shipped catalog and on a synthetic 10,000-type catalog
+// against a naive linear scan, import() time of the installed package in fresh processes, and the
+// packed and unpacked size. Builds, packs and installs the package like test/package/ does.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildLookup, classify as classifyWithLookup, EMPTY_MEDIA_TYPE, normalizeMediaType } from '../../src/classify/index.ts';
+import type { ArtifactType } from '../../src/model/catalog.ts';
+import { buildAndInstall, removeInstall, run as runCommand } from '../package/pack-and-install.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DEFINITIONS = path.resolve(process.env.ARTIFACT_TYPES_BENCH_DEFINITIONS ?? path.join(REPO_ROOT, 'definitions'));
+const SYNTHETIC_TYPES = 10_000;
+const IMPORT_RUNS = 15;
+
+type Json = Record<string, any>;
+let sink = 0;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Median ns per call: batches sized to take about a millisecond, 31 of them. */
+function nsPerCall(fn: () => unknown): number {
+  let batch = 1;
+  for (;;) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) if (fn()) sink++;
+    if (Number(process.hrtime.bigint() - start) > 1e6 || batch > 1e6) break;
+    batch *= 2;
+  }
+  const samples: number[] = [];
+  for (let b = 0; b < 31; b++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < batch; i++) if (fn()) sink++;
+    samples.push(Number(process.hrtime.bigint() - start) / batch);
+  }
+  return median(samples);
+}
+
+/**
+ * The naive peer: the same signal order as src/classify (artifactType, config, layer, manifest
+ * annotation, generic config, generic manifest), but every question scans the type list.
+ * Input media types are normalized once; catalog media types are already normalized.
+ */
+function naiveClassify(types: readonly ArtifactType[], manifest: Json): string | null {
+  const artifactType = typeof manifest.artifactType === 'string' ? normalizeMediaType(manifest.artifactType) : null;
+  if (artifactType) for (const t of types) for (const m of t.artifactTypes) if (m.identifying !== false && m.mediaType === artifactType) return t.id;
+  const config = typeof manifest.config?.mediaType === 'string' ? normalizeMediaType(manifest.config.mediaType) : null;
+  if (config && config !== EMPTY_MEDIA_TYPE) for (const t of types) for (const m of t.configMediaTypes) if (m.identifying !== false && !m.generic && m.mediaType === config) return t.id;
+  for (const layer of Array.isArray(manifest.layers) ? manifest.layers : []) {
+    const mediaType = normalizeMediaType(String(layer.mediaType));
+    for (const t of types) for (const l of t.layers) if (l.identifying && l.mediaType === mediaType) return t.id;
+  }
+  for (const [key, value] of Object.entries(manifest.annotations ?? {})) {
+    for (const t of types) for (const a of t.annotations) if (a.identifying && a.on === 'manifest' && a.key === key && (a.value === undefined || a.value === value)) return t.id;
+  }
+  if (config) for (const t of types) for (const m of t.configMediaTypes) if (m.generic && m.mediaType === config) return t.id;
+  const manifestType = normalizeMediaType(typeof manifest.mediaType === 'string' ? manifest.mediaType : 'application/vnd.oci.image.manifest.v1+json');
+  for (const t of types) for (const m of t.manifestMediaTypes) if (m.generic && m.mediaType === manifestType) return t.id;
+  return null;
+}
+
+/** A synthetic catalog held in memory: each type identified by its own artifactType, config or layer. */
+function syntheticTypes(count: number): ArtifactType[] {
+  return Array.from({ length: count }, (_, i) => {
+    const base = `application/vnd.synthetic${i}.thing`;
+    const kind = i % 3;
+    return {
+      id: `synthetic.org${Math.floor(i / 100)}.type${i}`, displayName: `Synthetic ${i}`, description: 'synthetic', version: '1.0.0', status: 'active', aliases: [],
+      manifestMediaTypes: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json' }],
+      artifactTypes: kind === 0 ? [{ mediaType: `${base}.v1+json` }] : [],
+      configMediaTypes: kind === 1 ? [{ mediaType: `${base}.config.v1+json` }] : [],
+      layers: kind === 2 ? [{ mediaType: `${base}.layer.v1.tar+gzip`, description: 'content', identifying: true, required: true }] : [{ mediaType: `${base}.layer.v1.tar`, description: 'content' }],
+      annotations: [], configLabels: [], homepage: 'https://example.com', sources: [], maintainers: [], tools: [],
+      docs: { title: '', summary: '' }, logo: { file: 'logo.svg', sha256: '', size: 0 }, configSchema: null, example: null, digest: '',
+    } as ArtifactType;
+  });
+}
+
+function manifestFor(type: ArtifactType): Json {
+  const layer = type.layers[0]!;
+  return {
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    ...(type.artifactTypes[0] ? { artifactType: type.artifactTypes[0].mediaType } : {}),
+    config: { mediaType: type.configMediaTypes[0]?.mediaType ?? EMPTY_MEDIA_TYPE, digest: `sha256:${'a'.repeat(64)}`, size: 2 },
+    layers: [{ mediaType: layer.mediaType, digest: `sha256:${'b'.repeat(64)}`, size: 1024 }],
+  };
+}
+
+async function exampleManifests(ids: string[]): Promise<Array<{ id: string; file: string; value: Json }>> {
+  const all = [];
+  for (const id of ids) {
+    const dir = path.join(DEFINITIONS, id, 'examples');
+    for (const name of (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.manifest.json')).sort()) {
+      all.push({ id, file: `${id}/examples/${name}`, value: JSON.parse(await readFile(path.join(dir, name), 'utf8')) as Json });
+    }
+  }
+  return all;
+}
+
+const fmt = (ns: number) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+export async function run(): Promise<string> {
+  const pkg = await buildAndInstall(DEFINITIONS);
+  try {
+    const installed = (await import(pathToFileURL(path.join(pkg.installed, 'index.js')).href)) as typeof import('../package/runtime/index.ts');
+    const types = installed.catalog.types;
+
+    // Shipped catalog: the installed package's classify() against the naive scan over the same types.
+    const examples = await exampleManifests(types.map((t) => t.id));
+    let agree = 0;
+    const shipped = examples.map((e) => {
+      const ours = installed.classify(e.value).id;
+      if (ours === naiveClassify(types, e.value)) agree++;
+      return { hash: nsPerCall(() => installed.classify(e.value).id), naive: nsPerCall(() => naiveClassify(types, e.value)) };
+    });
+
+    // Synthetic catalog: src/classify (the module the package ships) over 10,000 types.
+    const synthetic = syntheticTypes(SYNTHETIC_TYPES);
+    const lookup = buildLookup(synthetic);
+    const picks = Array.from({ length: 60 }, (_, k) => synthetic[Math.floor(((k + 0.5) / 60) * SYNTHETIC_TYPES)]!);
+    picks.push(synthetic[SYNTHETIC_TYPES - 1]!);
+    const unknown: Json = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.nobody.config.v1+json', digest: `sha256:${'c'.repeat(64)}`, size: 2 }, layers: [] };
+    let syntheticAgree = 0;
+    const syntheticRows = [...picks.map((t) => ({ expect: t.id, manifest: manifestFor(t) })), { expect: null, manifest: unknown }].map(({ expect, manifest }) => {
+      const ours = classifyWithLookup(lookup, manifest).id;
+      if (ours === expect && naiveClassify(synthetic, manifest) === expect) syntheticAgree++;
+      return { hash: nsPerCall(() => classifyWithLookup(lookup, manifest).id), naive: nsPerCall(() => naiveClassify(synthetic, manifest)) };
+    });
+    const unknownRow = syntheticRows[syntheticRows.length - 1]!;
+
+    // import() of the installed package in fresh processes.
+    const importMs: number[] = [];
+    const requireMs: number[] = [];
+    const firstClassifyMs: number[] = [];
+    const firstExample = JSON.stringify(examples[0]?.value ?? {});
+    for (let i = 0; i < IMPORT_RUNS; i++) {
+      const esm = await runCommand(process.execPath, ['--input-type=module', '-e', `const t0 = performance.now(); const m = await import('artifact-types'); const t1 = performance.now(); m.classify(${firstExample}); console.log(JSON.stringify([t1 - t0, performance.now() - t1]));`], pkg.project);
+      const [imported, first] = JSON.parse(esm.stdout) as [number, number];
+      importMs.push(imported);
+      firstClassifyMs.push(first);
+      const cjs = await runCommand(process.execPath, ['-e', `const t0 = performance.now(); require('artifact-types'); console.log(performance.now() - t0);`], pkg.project);
+      requireMs.push(Number(cjs.stdout));
+    }
+
+    const hashShipped = median(shipped.map((r) => r.hash));
+    const naiveShipped = median(shipped.map((r) => r.naive));
+    const hashSynthetic = median(syntheticRows.map((r) => r.hash));
+    const naiveSynthetic = median(syntheticRows.map((r) => r.naive));
+    const indexJs = (await readFile(path.join(pkg.installed, 'index.js'))).length;
+    const catalogJson = (await readFile(path.join(pkg.installed, 'catalog.json'))).length;
+    const under = (value: number, limit: number) => (value < limit ? 'yes' : '**no**');
+    if (sink < 0) console.log(sink);
+    return `## npm package (artifact-types)
+
+Built from \`${path.relative(REPO_ROOT, DEFINITIONS) || DEFINITIONS}\` (${types.length} types, catalog ${installed.version}) with \`npm run build\`, packed with \`npm pack\` and installed into a fresh project; everything below runs the installed package.
+The peer is a naive classifier in the bench that follows the same signal order but scans the type list for every question (given pre-normalized media types).
+
+### classify(manifest), median per call
+
+| catalog | manifests | classify (hash maps) | naive linear scan | naive / classify | target < 1 µs |
+| --- | --- | --- | --- | --- | --- |
+| shipped (${types.length} types), installed package | ${examples.length} example manifests (same answer as the scan: ${agree}/${examples.length}) | ${fmt(hashShipped)} | ${fmt(naiveShipped)} | ${(naiveShipped / hashShipped).toFixed(1)}× | ${under(hashShipped, 1000)} |
+| synthetic (${SYNTHETIC_TYPES.toLocaleString('en')} types, in memory), src/classify | ${syntheticRows.length} manifests across the list (correct for both: ${syntheticAgree}/${syntheticRows.length}) | ${fmt(hashSynthetic)} | ${fmt(naiveSynthetic)} | ${(naiveSynthetic / hashSynthetic).toFixed(0)}× | ${under(hashSynthetic, 1000)} |
+| synthetic, a manifest no type claims | 1 | ${fmt(unknownRow.hash)} | ${fmt(unknownRow.naive)} | ${(unknownRow.naive / unknownRow.hash).toFixed(0)}× | ${under(unknownRow.hash, 1000)} |
+
+Each manifest is timed in 31 batches of about 1 ms; the table shows the median over manifests of each manifest's median.
+Slowest shipped example: classify ${fmt(Math.max(...shipped.map((r) => r.hash)))}, naive ${fmt(Math.max(...shipped.map((r) => r.naive)))}.
+
+### Loading, median of ${IMPORT_RUNS} fresh Node processes
+
+| measure | median | min | max | target |
+| --- | --- | --- | --- | --- |
+| \`await import('artifact-types')\` (ESM) | ${median(importMs).toFixed(1)} ms | ${Math.min(...importMs).toFixed(1)} ms | ${Math.max(...importMs).toFixed(1)} ms | < 30 ms: ${under(median(importMs), 30)} |
+| \`require('artifact-types')\` (CJS) | ${median(requireMs).toFixed(1)} ms | ${Math.min(...requireMs).toFixed(1)} ms | ${Math.max(...requireMs).toFixed(1)} ms | |
+| first classify() after import (builds the lookup) | ${median(firstClassifyMs).toFixed(2)} ms | ${Math.min(...firstClassifyMs).toFixed(2)} ms | ${Math.max(...firstClassifyMs).toFixed(2)} ms | |
+
+### Size
+
+| measure | size | target |
+| --- | --- | --- |
+| packed tarball (\`npm pack\`) | ${kb(pkg.packedSize)} | < 200 KB: ${under(pkg.packedSize, 200 * 1024)} |
+| unpacked (${pkg.packedFiles.length} files) | ${kb(pkg.unpackedSize)} | |
+| index.js (ESM bundle: catalog, logos, validators, classifier) | ${kb(indexJs)} | |
+| catalog.json | ${kb(catalogJson)} | |
+`;
+  } finally {
+    await removeInstall(pkg);
+  }
+}
