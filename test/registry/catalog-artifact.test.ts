@@ -17,7 +17,8 @@ import {
   RegistryError,
   sha256Digest,
 } from '../../src/registry/index.ts';
-import { definitionsCatalog, writeTestDist } from './catalog-fixture.ts';
+import { startServer } from '../../src/server/index.ts';
+import { definitionsCatalog, DEFINITIONS, writeTestDist } from './catalog-fixture.ts';
 import { startRegistry, type RunningRegistry } from './registry-server.ts';
 
 let registry: RunningRegistry;
@@ -82,6 +83,27 @@ describe('catalog artifact', () => {
     // Pull by digest too, over an existing output.
     const byDigest = await pullCatalog(`${registry.registry}/artifact-types/catalog@${again.digest}`, out);
     expect(byDigest.digest).toBe(again.digest);
+  });
+
+  it('serves the API from a pulled catalog', async () => {
+    const reference = `${registry.registry}/artifact-types/catalog:serve`;
+    const pushed = await pushCatalog(reference, path.join(dist, 'catalog.json'));
+    const pulled = await pullCatalog(reference, path.join(work, 'serve'));
+    const server = await startServer({ catalogFile: pulled.catalogFile, host: '127.0.0.1', port: 0, logger: false });
+    try {
+      const served = (await (await fetch(`${server.url}/v1/catalog`)).json()) as Catalog;
+      expect(served.digest).toBe(pushed.catalogDigest);
+      expect(served.types.map((t) => t.id)).toEqual(catalog.types.map((t) => t.id));
+      const logo = await fetch(`${server.url}/v1/types/cncf.helm.chart/logo.svg`);
+      expect(logo.status).toBe(200);
+      expect(Buffer.from(await logo.arrayBuffer())).toEqual(await readFile(path.join(pulled.logosDir, 'cncf.helm.chart.svg')));
+      const manifest = await readFile(path.join(DEFINITIONS, 'cncf.helm.chart', 'examples', 'nginx.manifest.json'));
+      const classified = await fetch(`${server.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: manifest });
+      expect(classified.status).toBe(200);
+      expect(((await classified.json()) as { id: string }).id).toBe('cncf.helm.chart');
+    } finally {
+      await server.close();
+    }
   });
 
   it('writes the manifest the catalog type describes: artifactType, empty config, two titled layers, annotations', async () => {
