@@ -1,0 +1,123 @@
+// `artifact-types validate` and `classify` as a contributor and CI run them: real processes, exit codes, formats.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeGeneratedFiles } from '../../src/catalog/generated.ts';
+import { runChecks } from '../../src/checks/run.ts';
+
+const BIN = path.resolve('bin/artifact-types.js');
+const temp = mkdtempSync(path.join(os.tmpdir(), 'cli-validate-'));
+const repo = path.join(temp, 'repo');
+const W = 'definitions/example.widget.bundle';
+
+function cli(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: repo, input, encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(async () => {
+  cpSync(path.resolve('test/fixtures/checker/base'), repo, { recursive: true });
+  const { catalog } = await runChecks({ root: path.join(repo, 'definitions'), workers: 0 });
+  await writeGeneratedFiles(repo, catalog);
+});
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+describe('validate', () => {
+  it('exits 0 and says so on a clean catalog', () => {
+    const r = cli(['validate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^0 errors, 0 warnings in 2 types$/m);
+  });
+
+  it('exits 1 with compiler-style lines and a fix on a broken definition', () => {
+    const file = path.join(repo, W, 'definition.json');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('"status": "active"', '"status": "activ"'));
+    try {
+      const text = cli(['validate']);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(new RegExp(`^${W}/definition\\.json:\\d+:\\d+ error schema/definition status must be one of "active", "deprecated"$`, 'm'));
+      expect(text.stdout).toMatch(/^ {4}fix: active, or deprecated/m);
+
+      const json = cli(['validate', '--format', 'json']);
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout);
+      expect(report.errors).toBe(1);
+      expect(report.findings[0]).toMatchObject({ rule: 'schema/definition', severity: 'error', file: `${W}/definition.json` });
+
+      const summary = path.join(temp, 'summary.md');
+      const github = cli(['validate', '--format', 'github', '--summary', summary]);
+      expect(github.code).toBe(1);
+      expect(github.stdout).toMatch(new RegExp(`^::error file=${W}/definition\\.json,line=\\d+,col=\\d+,title=schema/definition::status must be one of`, 'm'));
+      expect(readFileSync(summary, 'utf8')).toContain('| `schema/definition` |');
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('reports only the given folders, still checking catalog-wide rules against the rest', () => {
+    const gadget = path.join(repo, 'definitions/example.gadget.package/definition.json');
+    const original = readFileSync(gadget, 'utf8');
+    writeFileSync(gadget, original.replace('application/vnd.example.gadget.v1"', 'application/vnd.example.widget.v1"'));
+    try {
+      // The widget folder is the second claimant of the artifactType: its finding names the gadget file.
+      const focused = cli(['validate', W]);
+      expect(focused.code).toBe(1);
+      expect(focused.stdout).toContain('catalog/duplicate-claim');
+      expect(focused.stdout).toContain('definitions/example.gadget.package/definition.json:');
+    } finally {
+      writeFileSync(gadget, original);
+    }
+  });
+
+  it('--fix rewrites a logo that is not optimized, and the catalog is clean again', () => {
+    const logo = path.join(repo, W, 'logo.svg');
+    const original = readFileSync(logo, 'utf8');
+    writeFileSync(logo, original.replace('<title>', '\n  <!-- hand drawn -->\n  <title>'));
+    expect(cli(['validate']).stdout).toContain('logo/not-optimized');
+    const fixed = cli(['validate', '--fix']);
+    expect(fixed.code).toBe(0);
+    expect(readFileSync(logo, 'utf8')).toBe(original);
+  });
+
+  it('exits 2 on usage errors, with a message and no stack trace', () => {
+    for (const args of [['validate', '--format', 'yaml'], ['validate', '--root', 'nowhere'], ['validate', '--workers', 'many'], ['no-such-command']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.length).toBeGreaterThan(10);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('classify', () => {
+  it('prints the classification of a file or stdin', () => {
+    const file = path.join(W, 'examples/basic.manifest.json');
+    const r = cli(['classify', file]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 'example.widget.bundle', signal: 'artifactType', conformance: [] });
+    const text = cli(['classify', '--format', 'text', '-'], readFileSync(path.join(repo, file), 'utf8'));
+    expect(text.stdout).toMatch(/^Widget bundle \(example\.widget\.bundle\), matched by artifactType at \/artifactType/);
+  });
+
+  it('validates the config with --config', () => {
+    const config = path.join(temp, 'bad.config.json');
+    writeFileSync(config, JSON.stringify({ name: 'Not Valid' }));
+    const r = cli(['classify', path.join(W, 'examples/basic.manifest.json'), '--config', config]);
+    expect(JSON.parse(r.stdout).conformance).toEqual([expect.objectContaining({ code: 'config-schema', path: '/config/name' })]);
+  });
+
+  it('names the position of a JSON error and the field of a non-manifest (exit 1)', () => {
+    const bad = cli(['classify', '-'], '{\n  "schemaVersion": 2,\n  "config": }');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/<stdin>:3:13: invalid JSON/);
+    const notManifest = cli(['classify', '--format', 'text', '-'], '{"schemaVersion": 2, "manifests": {}}');
+    expect(notManifest.code).toBe(1);
+    expect(notManifest.stdout).toBe('not a manifest: /manifests: manifests must be an array of descriptors\n');
+    const missing = cli(['classify', 'nope.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('artifact-types: manifest nope.json does not exist\n');
+  });
+});
