@@ -2,7 +2,7 @@
 // the report has findings and a catalog even when the catalog has errors (and `build` refuses):
 //   node --import tsx scripts/github/build-pr-report.ts --changed-files changed.txt --out pr-report/body.md \
 //     [--root definitions] [--base <sha> --base-root <base checkout>/definitions] [--repository o/r --sha <head sha>]
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChecks } from '../../src/checks/run.ts';
@@ -25,7 +25,11 @@ if (!values['changed-files'] || !values.out) {
   process.exit(2);
 }
 const { findings, catalog } = await runChecks({ root: path.resolve(values.root!), ...(values.base ? { base: values.base } : {}) });
-const baseRoot = values['base-root'];
+let baseRoot = values['base-root'];
+if (baseRoot && !(await access(path.join(baseRoot, 'catalog.json')).then(() => true, () => false))) {
+  process.stderr.write(`build-pr-report: ${baseRoot} has no catalog.json; the report leaves out the catalog version verdict\n`);
+  baseRoot = undefined;
+}
 const baseCatalog = baseRoot ? (await runChecks({ root: path.resolve(baseRoot) })).catalog : undefined;
 const changedFiles = (await readFile(values['changed-files'], 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
 const { repository, sha } = values;

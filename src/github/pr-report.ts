@@ -113,11 +113,18 @@ export function buildPrReport(input: PrReportInput): string {
   const { errors, warnings } = summarize(input.findings);
   const changes = input.baseCatalog ? diffCatalogs(input.baseCatalog, input.catalog) : null;
   const ids = changedIds(input.changedFiles, input.definitionsDir);
+  // Warnings on types this PR does not touch are old news (the job summary has them); errors always show.
+  const unchanged = (f: Finding) => {
+    const id = changedIds([f.file], input.definitionsDir)[0];
+    return id !== undefined && !ids.includes(id);
+  };
+  const shown = input.findings.filter((f) => f.severity === 'error' || !unchanged(f));
+  const hidden = input.findings.length - shown.length;
   const head = [
     MARKER,
     `## ${errors > 0 ? '❌' : '✅'} artifact-types check`,
     '',
-    `**${plural(errors, 'error')}**, ${plural(warnings, 'warning')} · ${plural(input.catalog.types.length, 'type')} in the catalog${input.commit ? ` · commit ${code(input.commit.slice(0, 12))}` : ''}`,
+    `**${plural(errors, 'error')}**, ${plural(warnings, 'warning')}${hidden ? ` (${hidden} on unchanged types: see the job summary)` : ''} · ${plural(input.catalog.types.length, 'type')} in the catalog${input.commit ? ` · commit ${code(input.commit.slice(0, 12))}` : ''}`,
     '',
   ];
   const previewRows = ids.map((id) => previewRow(id, input, changes));
@@ -130,10 +137,10 @@ export function buildPrReport(input: PrReportInput): string {
   const foot = ['<sub>Posted by the artifact-types workflow; updated on every push. The full table is in the job summary.</sub>', ''];
 
   const fixed = (parts: string[][]) => parts.map((p) => p.join('\n')).join('\n');
-  const rows = input.findings.map(findingRow);
+  const rows = shown.map(findingRow);
   const findingsPart = (n: number) =>
-    input.findings.length === 0
-      ? ['### Findings', '', 'No findings.', '']
+    shown.length === 0
+      ? ['### Findings', '', hidden ? 'No findings on the changed types.' : 'No findings.', '']
       : [...FINDINGS_HEADER, ...rows.slice(0, n), ...(n < rows.length ? [`| … | | | ${rows.length - n} more findings are in the job summary | |`] : []), ''];
 
   // Fit under the limit: drop the release notes, then halve the preview, then cut finding rows.

@@ -43,7 +43,7 @@ describe('buildPrReport', () => {
   });
 
   it('lists findings in a table and says when a changed definition does not build', () => {
-    const body = buildPrReport({ changedFiles: ['definitions/acme.broken/definition.json'], findings: [finding({ file: 'definitions/acme.broken/definition.json' }), finding({ severity: 'warning', rule: 'media-type/oci-naming', line: 0, column: 0 })], catalog: base });
+    const body = buildPrReport({ changedFiles: ['definitions/acme.broken/definition.json'], findings: [finding({ file: 'definitions/acme.broken/definition.json' }), finding({ severity: 'warning', rule: 'media-type/oci-naming', file: 'definitions/acme.broken/definition.json', line: 0, column: 0 })], catalog: base });
     expect(body).toContain('**1 error**, 1 warning');
     expect(body).toContain('| | <code>acme.broken</code> | does not build yet (see the findings) |');
     expect(body).toContain('| <code>definitions/acme.broken/definition.json:5:18</code> | ❌ error | <code>schema/definition</code> | description must end with a full stop | add a full stop |');
@@ -88,5 +88,22 @@ describe('buildPrReport', () => {
 describe('changedIds', () => {
   it('takes definition folders only, once each', () => {
     expect(changedIds(['definitions/a.b/definition.json', 'definitions/a.b/examples/x.manifest.json', 'definitions/catalog.json', 'README.md', 'definitions/c.d/logo.svg'])).toEqual(['a.b', 'c.d']);
+  });
+});
+
+describe('buildPrReport scope', () => {
+  it('shows warnings only for changed types, but every error', () => {
+    const findings = [
+      finding({ severity: 'warning', rule: 'media-type/oci-naming', file: 'definitions/acme.other/definition.json', message: 'old warning elsewhere' }),
+      finding({ severity: 'error', rule: 'catalog/duplicate-claim', file: 'definitions/acme.other/definition.json', message: 'claimed twice' }),
+      finding({ severity: 'warning', rule: 'media-type/oci-naming', file: 'definitions/acme.new/definition.json', message: 'new warning here' }),
+      finding({ severity: 'error', rule: 'generated/drift', file: 'CODEOWNERS', line: 3, message: 'is out of date with the catalog' }),
+    ];
+    const body = buildPrReport({ changedFiles: ['definitions/acme.new/definition.json'], findings, catalog: catalog('1.0.0', [type('acme.new'), type('acme.other')]) });
+    expect(body).toContain('**2 errors**, 2 warnings (1 on unchanged types: see the job summary)');
+    expect(body).not.toContain('old warning elsewhere');
+    expect(body).toContain('new warning here');
+    expect(body).toContain('claimed twice');
+    expect(body).toContain('<code>CODEOWNERS:3:18</code>');
   });
 });
