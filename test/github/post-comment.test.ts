@@ -1,6 +1,11 @@
 // The executor against a local HTTP server that speaks the few GitHub REST endpoints it uses and
 // records every call: create first, then update the same comment; 403, fork and rate-limit paths
 // are logged and do not throw. Real sockets on 127.0.0.1; octokit's baseUrl points there.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Octokit } from '@octokit/rest';
@@ -167,5 +172,49 @@ describe('postUntrustedReport', () => {
 
   it('skips a PR the token cannot see', async () => {
     await expect(untrusted(8, body(1))).resolves.toEqual({ action: 'skipped', reason: 'not-found' });
+  });
+});
+
+describe('scripts/github/post-pr-report.ts (the workflow_run step)', () => {
+  const repo = path.resolve(import.meta.dirname, '../..');
+  const runScript = async (files: Record<string, string>, env: Record<string, string> = {}) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'at-post-'));
+    try {
+      for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+      const { port } = server.address() as AddressInfo;
+      return await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/github/post-pr-report.ts'), dir], {
+        cwd: repo,
+        env: { PATH: process.env.PATH!, GITHUB_TOKEN: 't', GITHUB_REPOSITORY: 'o/r', HEAD_SHA: HEAD, GITHUB_API_URL: `http://127.0.0.1:${port}`, ...env },
+      }).then((r) => ({ code: 0, ...r }), (e) => e as { code: number; stdout: string; stderr: string });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('reads the artifact, creates the comment, then updates it', async () => {
+    const first = await runScript({ 'pr.json': '{"number": 7}', 'body.md': body(1) });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('PR report: created');
+    const second = await runScript({ 'pr.json': '{"number": 7}', 'body.md': body(2) });
+    expect(second.stdout).toContain('PR report: updated');
+    expect(state.comments.map((c) => c.body)).toEqual([body(2)]);
+  });
+
+  it('exits 0 on a forbidden write and on a broken artifact, without posting', async () => {
+    state.mode = 'forbidden-writes';
+    const forbidden = await runScript({ 'pr.json': '{"number": 7}', 'body.md': body(1) });
+    expect(forbidden.code).toBe(0);
+    expect(forbidden.stdout).toContain('PR report: skipped (forbidden)');
+    state.mode = 'ok';
+    const broken = await runScript({ 'pr.json': 'not json', 'body.md': body(1) });
+    expect(broken.code).toBe(0);
+    expect(broken.stdout).toContain('PR report: refused');
+    expect(state.comments).toEqual([]);
+  });
+
+  it('refuses to run without its environment (exit 2)', async () => {
+    const result = await runScript({ 'pr.json': '{"number": 7}', 'body.md': body(1) }, { HEAD_SHA: 'main' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('HEAD_SHA');
   });
 });
