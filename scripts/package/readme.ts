@@ -24,8 +24,9 @@ function typesTable(catalog: Catalog): string {
 }
 
 function exampleManifest(catalog: Catalog): { id: string; json: string } | null {
-  const type = catalog.types.find((t) => t.example !== null);
-  return type ? { id: type.id, json: JSON.stringify(type.example, null, 2) } : null;
+  // The shortest example reads best.
+  const examples = catalog.types.filter((t) => t.example !== null).map((t) => ({ id: t.id, json: JSON.stringify(t.example, null, 2) }));
+  return examples.sort((a, b) => a.json.length - b.json.length)[0] ?? null;
 }
 
 export function packageReadme(catalog: Catalog): string {
