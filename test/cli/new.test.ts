@@ -1,6 +1,7 @@
 // `artifact-types new`: the scaffold passes the checker once its placeholders hold real facts, and
 // an unfilled scaffold gets findings at the placeholders (never a crash). Runs the real CLI.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -111,8 +112,9 @@ describe('artifact-types new', () => {
   });
 
   it('refuses an invalid id with exit 2 and writes nothing', async () => {
-    for (const id of ['Widget', 'widget', 'acme..widget', '../escape.x']) {
-      const result = await cli(['new', id, '--root', root]);
+    const ids = ['Widget', 'widget', 'acme..widget', '../escape.x'];
+    const results = await Promise.all(ids.map((id) => cli(['new', id, '--root', root])));
+    for (const result of results) {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/is not a valid id/);
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -121,14 +123,51 @@ describe('artifact-types new', () => {
   });
 
   it('refuses an existing folder and a bad media type with exit 2', async () => {
-    const existing = await cli(['new', 'sylabs.sif', '--root', root]);
+    const [existing, badType, badHome] = await Promise.all([
+      cli(['new', 'sylabs.sif', '--root', root]),
+      cli(['new', 'acme.other', '--root', root, '--artifact-type', 'Not A Media Type']),
+      cli(['new', 'acme.other', '--root', root, '--homepage', 'http://acme.example']),
+    ]);
     expect(existing.code).toBe(2);
     expect(existing.stderr).toMatch(/already exists/);
-    const badType = await cli(['new', 'acme.other', '--root', root, '--artifact-type', 'Not A Media Type']);
     expect(badType.code).toBe(2);
     expect(badType.stderr).toMatch(/--artifact-type/);
-    const badHome = await cli(['new', 'acme.other', '--root', root, '--homepage', 'http://acme.example']);
     expect(badHome.code).toBe(2);
     expect(badHome.stderr).toMatch(/https/);
+  });
+});
+
+describe('artifact-types new in a terminal', () => {
+  // util-linux `script` gives the CLI a pseudo-terminal, the only case in which it may ask.
+  const hasScript = existsSync('/usr/bin/script');
+  it.skipIf(!hasScript)('asks for the missing facts, re-asks after a bad answer, keeps pasted lines', async () => {
+    const answers = ['Acme terminal thing', 'A terminal thing pushed by acme.', 'not a media type', 'application/vnd.acme.tty.v1', '', 'application/vnd.acme.tty.layer.v1.tar', 'https://acme.example', ''].join('\n');
+    const child = spawn('/usr/bin/script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} new acme.tty --root ${JSON.stringify(root)}`, '/dev/null'], { cwd: repo });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    // Paste everything once the first question is on screen.
+    await new Promise<void>((resolve) => {
+      const wait = setInterval(() => {
+        if (output.includes('Display name')) {
+          clearInterval(wait);
+          child.stdin.write(`${answers}\n`);
+          resolve();
+        }
+      }, 50);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(output).toMatch(/"not a media type" contains white space/);
+    const definition = JSON.parse(await readFile(path.join(root, 'acme.tty/definition.json'), 'utf8'));
+    expect(definition).toMatchObject({
+      displayName: 'Acme terminal thing',
+      description: 'A terminal thing pushed by acme.',
+      artifactTypes: ['application/vnd.acme.tty.v1'],
+      homepage: 'https://acme.example',
+      layers: [{ mediaType: 'application/vnd.acme.tty.layer.v1.tar' }],
+    });
+    expect(definition.configMediaTypes).toBeUndefined();
   });
 });

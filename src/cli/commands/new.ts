@@ -5,7 +5,7 @@
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import { Command } from 'commander';
 import { ID_PATTERN } from '../../catalog/load.ts';
 import { EMPTY_MEDIA_TYPE, mediaTypeProblems } from '../../classify/index.ts';
@@ -164,13 +164,19 @@ async function promptForMissing(facts: ScaffoldFacts): Promise<ScaffoldFacts> {
     ['layerMediaType', 'layer media type the tool writes: '],
     ['homepage', 'project home page (https://…): '],
   ];
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Lines are read through the async iterator, which queues them: pasted answers are not lost.
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const lines = rl[Symbol.asyncIterator]();
   const answered = { ...facts };
   try {
     for (const [key, question] of questions) {
       if (answered[key] !== undefined) continue;
       for (;;) {
-        const answer = (await rl.question(question)).trim();
+        rl.setPrompt(question);
+        rl.prompt();
+        const next = await lines.next();
+        if (next.done) return answered; // end of input: the rest stays a placeholder
+        const answer = String(next.value).trim();
         if (!answer) break;
         const problems = factProblems({ id: facts.id, [key]: answer });
         if (problems.length === 0) {
