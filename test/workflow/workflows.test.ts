@@ -101,6 +101,12 @@ describe('workflow files', () => {
     expect(job.steps.map((s) => s.run ?? '').join('\n')).toContain('scripts/github/post-pr-report.ts');
   });
 
+  it('restore no dependency cache in the privileged workflows', () => {
+    for (const file of ['pr-comment.yml', 'release.yml']) {
+      for (const step of allSteps(workflows.get(file)!)) expect(step.with?.cache, `${file}: ${step.name}`).toBeUndefined();
+    }
+  });
+
   it('release publishes with provenance only when the digest changed, and attaches catalog.json and notes', () => {
     const wf = workflows.get('release.yml')!;
     expect(wf.on).toMatchObject({ push: { branches: ['main'], paths: ['definitions/**'] } });
