@@ -32,6 +32,8 @@ export interface RegistryListing {
   registry: string;
   repositories: number;
   artifacts: ListedArtifact[];
+  /** Repositories whose tags could not be listed (e.g. DENIED), with why. */
+  problems: Array<{ repository: string; message: string }>;
 }
 
 export interface ListProgress {
@@ -118,10 +120,17 @@ export async function listRegistry(registry: string, catalog: Catalog, options: 
   for await (const repository of client.repositories(pageSize)) repositories.push(repository);
   const refs: Array<{ repository: string; tag: string }> = [];
   let done = 0;
+  const problems: RegistryListing['problems'] = [];
   await mapLimit(repositories, options.concurrency ?? 8, async (repository) => {
-    for await (const tag of client.tags(repository, pageSize)) {
-      if (refs.length >= maxArtifacts) break;
-      refs.push({ repository, tag });
+    try {
+      for await (const tag of client.tags(repository, pageSize)) {
+        if (refs.length >= maxArtifacts) break;
+        refs.push({ repository, tag });
+      }
+    } catch (error) {
+      // A repository with blobs but no tags answers NAME_UNKNOWN: nothing to list, not a failure.
+      if (!(error instanceof RegistryError) || error.code === 'UNAUTHORIZED') throw error;
+      if (error.code !== 'NAME_UNKNOWN') problems.push({ repository, message: error.message });
     }
     options.onProgress?.({ phase: 'tags', done: ++done, total: repositories.length });
   });
@@ -132,5 +141,5 @@ export async function listRegistry(registry: string, catalog: Catalog, options: 
     options.onProgress?.({ phase: 'manifests', done: ++done, total: refs.length });
     return artifact;
   });
-  return { registry: client.registry, repositories: repositories.length, artifacts };
+  return { registry: client.registry, repositories: repositories.length, artifacts, problems };
 }

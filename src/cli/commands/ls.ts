@@ -30,6 +30,7 @@ export function formatListing(listing: RegistryListing): string {
     out.push(rows[i]!.map((cell, j) => pad(cell, widths[j]!)).join('  ').trimEnd());
     for (const line of detail(artifact)) out.push(`    ${line}`);
   });
+  for (const problem of listing.problems) out.push(`${problem.repository}: ${problem.message}`);
   const unknown = listing.artifacts.filter((a) => !a.type).length;
   out.push('', `${listing.artifacts.length} artifact(s) in ${listing.repositories} repositor${listing.repositories === 1 ? 'y' : 'ies'}, ${unknown} of unknown type`);
   return `${out.join('\n')}\n`;
