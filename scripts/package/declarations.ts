@@ -51,7 +51,7 @@ export async function writeDeclarations(packageDir: string, catalog: Catalog): P
   for (const file of await declarationFiles(outDir)) {
     let text = await readFile(file, 'utf8');
     // The sources import with .ts extensions; published declarations point at .js.
-    text = text.replace(/(from\s+['"]\.{1,2}\/[^'"]*?)\.ts(['"])/g, '$1.js$2');
+    text = text.replace(/(['"])(\.{1,2}\/[^'"\n]*?)\.ts\1/g, '$1$2.js$1');
     if (text.includes(STAND_IN_ID_TYPE)) text = text.replace(STAND_IN_ID_TYPE, `export type ArtifactTypeId = ${idUnion(catalog)};`);
     await writeFile(file, text);
   }
