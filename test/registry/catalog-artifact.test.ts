@@ -124,9 +124,11 @@ describe('catalog artifact', () => {
       'dev.artifact-types.catalog.digest': catalog.digest,
       'org.opencontainers.image.created': '2026-01-02T03:04:05.000Z',
     });
-    // Once the catalog's own type is in the catalog, the one classifier recognizes the artifact.
-    const own = catalog.types.find((t) => t.id === 'artifact-types.catalog');
-    if (own) expect(classify(buildLookup(catalog.types), manifest).id).toBe('artifact-types.catalog');
+    // The catalog's own type (definitions/artifact-types.catalog) recognizes it, and it conforms.
+    const result = classify(buildLookup(catalog.types), manifest);
+    expect(result.id).toBe('artifact-types.catalog');
+    expect(result.signal).toBe('artifactType');
+    expect(result.conformance).toEqual([]);
   });
 
   it('uploads large blobs in PATCH chunks and reads them back verified', async () => {

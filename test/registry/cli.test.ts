@@ -27,6 +27,8 @@ beforeAll(async () => {
   const layer = await client.pushBlob('misc/thing', Buffer.from('payload'));
   const unknown = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'application/vnd.example.unknown.v1', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 }, layers: [{ mediaType: 'application/vnd.example.unknown.layer.v1', digest: layer.digest, size: layer.size }] };
   await client.putManifest('misc/thing', 'v1', Buffer.from(JSON.stringify(unknown)), unknown.mediaType);
+  // A repository with a blob and no tags: in _catalog, but tags/list answers NAME_UNKNOWN.
+  await client.pushBlob('blobs/only', Buffer.from('orphan'));
 });
 
 afterAll(async () => {
@@ -55,6 +57,9 @@ describe('push, pull and ls commands', () => {
     expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/charts/web:1\\.0\\.0\\s+Helm chart\\s+logos/cncf\\.helm\\.chart\\.svg`));
     expect(ls.stdout).toContain(`helm pull: helm pull oci://${registry.registry}/charts/web --version 1.0.0`);
     expect(ls.stdout).toContain(`helm run: helm install {release} oci://${registry.registry}/charts/web --version 1.0.0`);
+    // The catalog pushed by the first test lists as its own type, with its own commands.
+    expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/artifact-types/catalog:1\\.0\\.0\\s+artifact-types catalog\\s+logos/artifact-types\\.catalog\\.svg`));
+    expect(ls.stdout).toContain(`artifact-types run: artifact-types serve --catalog-from ${registry.registry}/artifact-types/catalog:1.0.0`);
     expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/misc/thing:v1\\s+unknown\\s+-`));
     expect(ls.stdout).toContain('artifactType application/vnd.example.unknown.v1, config application/vnd.oci.empty.v1+json, layers application/vnd.example.unknown.layer.v1');
     // Progress bars only on a terminal; the test's stderr is a pipe.
@@ -65,7 +70,9 @@ describe('push, pull and ls commands', () => {
     const ls = await runCli(['ls', registry.registry, '--catalog', catalogFile, '--format', 'json', '--page-size', '1']);
     expect(ls.code).toBe(0);
     const listing = JSON.parse(ls.stdout) as RegistryListing;
-    expect(listing.repositories).toBe(3);
+    expect(listing.repositories).toBe(4);
+    expect(listing.problems).toEqual([]);
+    expect(listing.artifacts.filter((a) => a.repository === 'blobs/only')).toEqual([]);
     const web = listing.artifacts.find((a) => a.reference === `${registry.registry}/charts/web:1.0.0`);
     expect(web?.type).toEqual({ id: 'cncf.helm.chart', displayName: 'Helm chart', signal: 'config' });
     const unknown = listing.artifacts.find((a) => a.repository === 'misc/thing');
