@@ -26,6 +26,8 @@ export interface PrepareOptions {
   /** The ETag value without quotes; defaults to the sha256 of the body. */
   etag?: string;
   headers?: Record<string, string>;
+  /** False for bodies made per request (searches): compressing them would cost more than it saves. */
+  compress?: boolean;
 }
 
 function sha256(body: Buffer): string {
@@ -37,7 +39,7 @@ export async function prepare(content: string | Buffer | object, options: Prepar
   const body = Buffer.isBuffer(content) ? content : Buffer.from(typeof content === 'string' ? content : JSON.stringify(content));
   let gz: Buffer | null = null;
   let br: Buffer | null = null;
-  if (body.length >= MIN_COMPRESS) {
+  if (options.compress !== false && body.length >= MIN_COMPRESS) {
     // Best brotli for the bodies registries fetch whole; a fast level for big or per-type ones.
     const quality = body.length > 2 ** 21 ? 5 : body.length > 64 * 1024 ? 9 : 6;
     [gz, br] = await Promise.all([

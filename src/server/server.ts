@@ -77,7 +77,8 @@ function describeFailure(error: unknown): Record<string, unknown> {
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? pino({ name: 'artifact-types' }));
+  // Asynchronous writes: a request never waits on the log's write(2); pino flushes on exit.
+  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? pino({ name: 'artifact-types' }, pino.destination({ dest: 1, sync: false })));
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const load = loaderFor(options);
   let state = await buildState(await load());

@@ -28,6 +28,10 @@ it('is valid OpenAPI 3.1', async () => {
   const result = await new Validator().validate(document);
   expect(result.errors ?? []).toEqual([]);
   expect(result.valid).toBe(true);
+  // The validator is not vacuous: a broken copy fails.
+  const broken = structuredClone(document);
+  broken.paths['/v1/catalog'].get.responses = { '200': { content: {} } };
+  expect((await new Validator().validate(broken)).valid).toBe(false);
 });
 
 it('documents every route with exactly its methods', async () => {

@@ -42,7 +42,7 @@ export function typesRouter(current: StateRef): Router {
     const types = search(state, q);
     // A search is answered per request; the ETag still lets a client revalidate cheaply.
     const body = { name: state.catalog.name, version: state.catalog.version, digest: state.catalog.digest, q, count: types.length, types };
-    sendPrepared(req, res, await prepare(body, { type: 'application/json; charset=utf-8', cacheControl: API_CACHE }));
+    sendPrepared(req, res, await prepare(body, { type: 'application/json; charset=utf-8', cacheControl: API_CACHE, compress: false }));
   });
 
   router.get('/v1/types/:id', async (req, res) => {

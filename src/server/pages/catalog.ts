@@ -117,7 +117,7 @@ export function catalogPages(current: StateRef): Router {
     const prepared =
       q === '' && page === 1
         ? await state.memo<Promise<Prepared>>('page:/', () => prepare(listPage(state, '', 1), { type: HTML, cacheControl: PAGE_CACHE }))
-        : await prepare(listPage(state, q, page), { type: HTML, cacheControl: PAGE_CACHE });
+        : await prepare(listPage(state, q, page), { type: HTML, cacheControl: PAGE_CACHE, compress: false });
     sendPrepared(req, res, prepared);
   });
   router.get('/types/:id', async (req, res) => {
