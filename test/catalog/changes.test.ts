@@ -121,5 +121,5 @@ describe('npm run changes', () => {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });

@@ -62,7 +62,7 @@ describe('artifact-types new', () => {
     expect([...fields].sort()).toEqual(['description', 'homepage', 'sources.0', 'tools.0.homepage']);
     expect(findings.some((f) => f.file.endsWith('README.md') && /summary/.test(f.message))).toBe(true);
     expect(findings.some((f) => f.file.endsWith('widget.manifest.json') && f.rule === 'examples/invalid-manifest')).toBe(true);
-  });
+  }, 90_000);
 
   it('passes the checker with 0 errors once the placeholders hold real facts', async () => {
     const made = await cli(['new', 'acme.gadget', '--root', root, '--display-name', 'Acme gadget']);
@@ -96,7 +96,7 @@ describe('artifact-types new', () => {
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(code).toBe(0);
     // validate's examples/misclassified rule has checked that the example classifies as acme.gadget.
-  });
+  }, 90_000);
 
   it('uses the media types given as flags in the definition and the example', async () => {
     const made = await cli(['new', 'acme.thing', '--root', root, '--config-media-type', 'application/vnd.acme.thing.config.v1+json', '--layer-media-type', 'application/vnd.acme.thing.layer.v1.tar', '--homepage', 'https://acme.example', '--description', 'A thing that the acme tool pushes.']);
@@ -109,7 +109,7 @@ describe('artifact-types new', () => {
     expect(manifest.config.mediaType).toBe('application/vnd.acme.thing.config.v1+json');
     expect(manifest.layers[0].mediaType).toBe('application/vnd.acme.thing.layer.v1.tar');
     expect(await readFile(path.join(root, 'acme.thing/README.md'), 'utf8')).toContain('summary: "A thing that the acme tool pushes."');
-  });
+  }, 90_000);
 
   it('refuses an invalid id with exit 2 and writes nothing', async () => {
     const ids = ['Widget', 'widget', 'acme..widget', '../escape.x'];
@@ -120,7 +120,7 @@ describe('artifact-types new', () => {
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect((await readdir(root)).filter((n) => n.startsWith('.'))).toEqual([]);
-  });
+  }, 90_000);
 
   it('refuses an existing folder and a bad media type with exit 2', async () => {
     const [existing, badType, badHome] = await Promise.all([
@@ -134,7 +134,7 @@ describe('artifact-types new', () => {
     expect(badType.stderr).toMatch(/--artifact-type/);
     expect(badHome.code).toBe(2);
     expect(badHome.stderr).toMatch(/https/);
-  });
+  }, 90_000);
 });
 
 describe('artifact-types new in a terminal', () => {
@@ -169,5 +169,5 @@ describe('artifact-types new in a terminal', () => {
       layers: [{ mediaType: 'application/vnd.acme.tty.layer.v1.tar' }],
     });
     expect(definition.configMediaTypes).toBeUndefined();
-  });
+  }, 90_000);
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChecks } from '../../src/checks/run.ts';
 import { renderCodeowners, DEFAULT_OWNER } from '../../src/github/codeowners.ts';
 import type { ArtifactType, Catalog } from '../../src/model/catalog.ts';
 import type { Finding } from '../../src/model/finding.ts';
@@ -46,11 +47,8 @@ describe('CODEOWNERS drift', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  const codeownersFindings = async (): Promise<Finding[]> => {
-    // A full run (no paths): generated files are judged only on full runs.
-    const result = await run(process.execPath, [path.join(repo, 'bin/artifact-types.js'), 'validate', '--root', root, '--format', 'json'], { cwd: work }).catch((e) => e as { stdout: string });
-    return (JSON.parse(result.stdout) as { findings: Finding[] }).findings.filter((f) => f.file === 'CODEOWNERS');
-  };
+  // The checker in-process (a full run: generated files are judged only on full runs).
+  const codeownersFindings = async (): Promise<Finding[]> => (await runChecks({ root })).findings.filter((f) => f.file === 'CODEOWNERS');
   const regenerate = () => run(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts/codeowners.ts'), '--root', root], { cwd: repo });
 
   it('reports a missing CODEOWNERS', async () => {
@@ -79,5 +77,5 @@ describe('CODEOWNERS drift', () => {
     await regenerate();
     expect(await readFile(path.join(work, 'CODEOWNERS'), 'utf8')).toContain(`/definitions/sylabs.sif/ @apptainer/admins ${DEFAULT_OWNER}`);
     expect(await codeownersFindings()).toEqual([]);
-  });
+  }, 90_000);
 });
