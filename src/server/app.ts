@@ -59,11 +59,13 @@ export function createApp(options: AppOptions): Express {
   app.use(
     pinoHttp({
       logger,
-      quietReqLogger: true,
+      // Our serializers read the raw objects: pino-http's wrappers would first copy every header.
+      wrapSerializers: false,
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
         req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: String(req.url).slice(0, 512), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
       },
     }),
   );
