@@ -65,6 +65,33 @@ describe('reload', () => {
   });
 });
 
+describe('watch', () => {
+  it('reloads by itself when a definition changes', async () => {
+    const server = await start({ root: repo.root, watch: true });
+    const file = path.join(repo.root, 'cncf.notary.signature', 'definition.json');
+    const original = await readFile(file, 'utf8');
+    try {
+      const { writeGeneratedFiles } = await import('../../src/catalog/generated.ts');
+      await writeFile(file, original.replace(/"displayName": "[^"]*"/, '"displayName": "Watched signature"'));
+      await writeGeneratedFiles(repo.dir, (await runChecks({ root: repo.root })).catalog);
+      // Touch it again: a reload that raced the generated files above failed and must be followed by another.
+      await writeFile(file, original.replace(/"displayName": "[^"]*"/, '"displayName": "Watched signature"'));
+      const until = Date.now() + 20_000;
+      let name = '';
+      while (Date.now() < until && name !== 'Watched signature') {
+        await new Promise((r) => setTimeout(r, 200));
+        name = (await request(`${server.url}/v1/types/cncf.notary.signature`)).json().displayName;
+      }
+      expect(name).toBe('Watched signature');
+    } finally {
+      await server.close();
+      await writeFile(file, original);
+      const { writeGeneratedFiles } = await import('../../src/catalog/generated.ts');
+      await writeGeneratedFiles(repo.dir, (await runChecks({ root: repo.root })).catalog);
+    }
+  });
+});
+
 describe('prebuilt catalog', () => {
   it('serves dist/catalog.json with its logos', async () => {
     const out = path.join(repo.dir, 'dist');
