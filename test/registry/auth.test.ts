@@ -59,7 +59,7 @@ describe('registry with htpasswd basic auth', () => {
     expect(error.message).toContain('rejected the username and password');
   });
 
-  it('the CLI takes credentials from the environment and fails cleanly without them', async () => {
+  it('the CLI takes credentials from the environment and fails cleanly without them', { timeout: 90_000 }, async () => {
     const reference = `${registry.registry}/private/cli:1`;
     const env = { ARTIFACT_TYPES_REGISTRY_USERNAME: credentials.username, ARTIFACT_TYPES_REGISTRY_PASSWORD: credentials.password };
     const push = await runCli(['push', reference, '--catalog', catalogFile], env);

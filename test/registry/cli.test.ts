@@ -36,7 +36,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('push, pull and ls commands', () => {
+describe('push, pull and ls commands', { timeout: 90_000 }, () => {
   it('push then pull round-trips the catalog through the registry', async () => {
     const reference = `${registry.registry}/artifact-types/catalog:1.0.0`;
     const push = await runCli(['push', reference, '--catalog', catalogFile]);

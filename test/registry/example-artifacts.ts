@@ -23,6 +23,8 @@ export interface ExampleFile {
 }
 
 export interface PushedExample extends ExampleFile {
+  /** The example as written in the definition (manifest is what was pushed). */
+  original: Json;
   repository: string;
   tag: string;
   digest: string;
@@ -43,8 +45,9 @@ export async function exampleFiles(root: string, id: string): Promise<ExampleFil
   return files;
 }
 
+/** The digest of `{}` with size 2: the OCI empty descriptor, or a tool reusing that blob under its own media type. */
 function isEmptyDescriptor(d: Descriptor): boolean {
-  return d.mediaType === EMPTY_DESCRIPTOR.mediaType && d.digest === EMPTY_DESCRIPTOR.digest && d.size === 2;
+  return d.digest === EMPTY_DESCRIPTOR.digest && d.size === 2;
 }
 
 /** Content for a descriptor: `{}` for the empty descriptor, nothing for a zero-size one, JSON for JSON types. */
@@ -110,7 +113,7 @@ export async function pushExample(client: RegistryClient, example: ExampleFile, 
   const bytes = Buffer.from(JSON.stringify(manifest, null, 2));
   const mediaType = typeof manifest.mediaType === 'string' ? manifest.mediaType : isIndex ? OCI_INDEX : OCI_MANIFEST;
   const digest = await client.putManifest(repository, tag, bytes, mediaType);
-  return { ...example, manifest, repository, tag, digest, bytes };
+  return { ...example, original: example.manifest, manifest, repository, tag, digest, bytes };
 }
 
 /** A valid tag from an example's file stem. */

@@ -67,6 +67,21 @@ describe('example artifacts in a real registry', () => {
     }
   });
 
+  it('points index entries and subjects at real manifests in the registry, and keeps the empty descriptor exact', async () => {
+    const indexes = pushed.filter((p) => Array.isArray(p.manifest.manifests));
+    const referrers = pushed.filter((p) => p.manifest.subject);
+    expect(indexes.length).toBeGreaterThan(0);
+    expect(referrers.length).toBeGreaterThan(0);
+    for (const p of [...indexes, ...referrers]) {
+      const targets = [...((p.manifest.manifests as Array<{ digest: string }> | undefined) ?? []), ...(p.manifest.subject ? [p.manifest.subject as { digest: string }] : [])];
+      for (const target of targets) expect((await client.getManifest(p.repository, target.digest)).digest).toBe(target.digest);
+    }
+    const EMPTY = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+    const withEmpty = pushed.filter((p) => (p.original.config as { digest?: string } | undefined)?.digest === EMPTY);
+    expect(withEmpty.length).toBeGreaterThan(0);
+    for (const p of withEmpty) expect(p.manifest.config).toEqual(p.original.config);
+  });
+
   describe('the registry listing', () => {
     let listing: RegistryListing;
     beforeAll(async () => {
