@@ -35,7 +35,27 @@ const engines = {
   toml: () => refuse('toml'),
 };
 
+// The docs rule and the catalog build both read the same README: parse each text once.
+const parsedTexts = new Map<string, FrontMatter | FrontMatterError>();
+
 export function parseFrontMatter(text: string): FrontMatter {
+  let result = parsedTexts.get(text);
+  if (!result) {
+    try {
+      result = parseFrontMatterUncached(text);
+    } catch (error) {
+      if (!(error instanceof FrontMatterError)) throw error;
+      result = error;
+    }
+    // Only the most recent texts are worth keeping: a folder is checked, then built.
+    if (parsedTexts.size > 64) parsedTexts.delete(parsedTexts.keys().next().value!);
+    parsedTexts.set(text, result);
+  }
+  if (result instanceof FrontMatterError) throw result;
+  return result;
+}
+
+function parseFrontMatterUncached(text: string): FrontMatter {
   const firstLine = text.split('\n', 1)[0]!.replace(/\r$/, '');
   if (firstLine !== '---') {
     if (firstLine.startsWith('---')) refuse(firstLine.slice(3).trim() || 'unknown');

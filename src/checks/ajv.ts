@@ -15,7 +15,7 @@ function loadSchema(name: string): Record<string, unknown> {
 }
 
 function ownAjv(allErrors: boolean, strictRequired = true) {
-  const ajv = new Ajv2020({ strict: true, strictRequired, allErrors, ownProperties: true, addUsedSchema: false, code: { regExp: RegExp } as never });
+  const ajv = new Ajv2020({ strict: true, strictRequired, allErrors, ownProperties: true, addUsedSchema: false, code: { regExp: RegExp, optimize: false } as never });
   addFormats(ajv, { mode: 'fast', formats: [...ALLOWED_FORMATS] });
   return ajv;
 }

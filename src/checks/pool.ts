@@ -42,9 +42,9 @@ function revive(result: FolderResult): FolderResult {
   return result;
 }
 
-/** Two per core: one folder at a time per worker, so a second one overlaps its file I/O. */
+/** One per core: more workers cost more CPU in start-up and contention than they win in overlap. */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(2 * (os.availableParallelism?.() ?? os.cpus().length), 8));
+  return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 }
 
 export async function checkFoldersInPool(root: string, jobs: Array<{ id: string; full: boolean }>, options: PoolOptions = {}): Promise<FolderResult[]> {
