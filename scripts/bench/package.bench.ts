@@ -1,7 +1,7 @@
 // The npm package: classify() speed on the shipped catalog and on a synthetic 10,000-type catalog
 // against a naive linear scan, import() time of the installed package in fresh processes, and the
 // packed and unpacked size. Builds, packs and installs the package like test/package/ does.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { buildAndInstall, removeInstall, run as runCommand } from '../package/pa
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFINITIONS = path.resolve(process.env.ARTIFACT_TYPES_BENCH_DEFINITIONS ?? path.join(REPO_ROOT, 'definitions'));
 const SYNTHETIC_TYPES = 10_000;
-const IMPORT_RUNS = 15;
+const IMPORT_RUNS = 21;
 
 type Json = Record<string, any>;
 let sink = 0;
@@ -156,6 +156,8 @@ export async function run(): Promise<string> {
     const importMs: number[] = [];
     const requireMs: number[] = [];
     const firstClassifyMs: number[] = [];
+    const emptyMs: number[] = [];
+    await writeFile(path.join(pkg.project, 'empty.mjs'), 'export const empty = true;\n');
     const firstExample = JSON.stringify(examples[0]?.value ?? {});
     for (let i = 0; i < IMPORT_RUNS; i++) {
       const esm = await runCommand(process.execPath, ['--input-type=module', '-e', `const t0 = performance.now(); const m = await import('artifact-types'); const t1 = performance.now(); m.classify(${firstExample}); console.log(JSON.stringify([t1 - t0, performance.now() - t1]));`], pkg.project);
@@ -164,6 +166,9 @@ export async function run(): Promise<string> {
       firstClassifyMs.push(first);
       const cjs = await runCommand(process.execPath, ['-e', `const t0 = performance.now(); require('artifact-types'); console.log(performance.now() - t0);`], pkg.project);
       requireMs.push(Number(cjs.stdout));
+      // The floor: import() of a one-line module in a fresh process (the ESM loader's own start-up).
+      const empty = await runCommand(process.execPath, ['--input-type=module', '-e', `const t0 = performance.now(); await import('./empty.mjs'); console.log(performance.now() - t0);`], pkg.project);
+      emptyMs.push(Number(empty.stdout));
     }
 
     const slowest = shipped.reduce((a, b) => (b.hash > a.hash ? b : a));
@@ -197,6 +202,7 @@ Slowest shipped example: ${slowest.file}, classify ${fmt(slowest.hash)} (scan ${
 | measure | median | min | max | target |
 | --- | --- | --- | --- | --- |
 | \`await import('artifact-types')\` (ESM) | ${median(importMs).toFixed(1)} ms | ${Math.min(...importMs).toFixed(1)} ms | ${Math.max(...importMs).toFixed(1)} ms | < 30 ms: ${under(median(importMs), 30)} |
+| peer: \`await import('./empty.mjs')\`, a one-line module | ${median(emptyMs).toFixed(1)} ms | ${Math.min(...emptyMs).toFixed(1)} ms | ${Math.max(...emptyMs).toFixed(1)} ms | package / empty: ${(median(importMs) / median(emptyMs)).toFixed(1)}× |
 | \`require('artifact-types')\` (CJS) | ${median(requireMs).toFixed(1)} ms | ${Math.min(...requireMs).toFixed(1)} ms | ${Math.max(...requireMs).toFixed(1)} ms | |
 | first classify() after import (builds the lookup) | ${median(firstClassifyMs).toFixed(2)} ms | ${Math.min(...firstClassifyMs).toFixed(2)} ms | ${Math.max(...firstClassifyMs).toFixed(2)} ms | |
 
