@@ -35,6 +35,7 @@ export function escapeText(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
     .replace(/\|/g, '&#124;')
     .replace(/@/g, '&#64;')
     .replace(/[\r\n]+/g, ' ');
@@ -101,7 +102,7 @@ function versionSection(input: PrReportInput, changes: CatalogChanges | null): s
     else lines.push(`- Catalog: these changes need a **${changes.bump}** bump; ${escapeText(changes.from.version)} → ${escapeText(changes.to.version)} ${changes.versionOk ? '✅' : '❌ (set "version" in definitions/catalog.json)'}`);
   }
   for (const f of versionFindings) lines.push(`- ❌ ${code(location(f))}: ${escapeText(f.message)}${f.fix ? ` (fix: ${escapeText(f.fix)})` : ''}`);
-  if (!changes && versionFindings.length === 0) lines.push('- Every changed definition bumps its version as required.');
+  if (!changes && versionFindings.length === 0) lines.push('- The checker found no version problems.');
   return [...lines, ''];
 }
 

@@ -52,7 +52,8 @@ describe('buildPrReport', () => {
 
   it('escapes what the PR controls: no broken table, no forged marker, no mentions, no tags', () => {
     const evil = type('acme.evil', { displayName: 'Evil | <!-- artifact-types:pr-report --> @everyone <img src=x>', tools: [{ name: 'x', pull: 'x pull `a` | @someone' }] });
-    const body = buildPrReport({ changedFiles: ['definitions/acme.evil/definition.json'], findings: [finding({ message: 'bad | <script>alert(1)</script>\nsecond line @admin' })], catalog: catalog('1.0.0', [evil]) });
+    const body = buildPrReport({ changedFiles: ['definitions/acme.evil/definition.json'], findings: [finding({ message: 'bad | <script>alert(1)</script>\nsecond line @admin' })], catalog: catalog('1.0.0', [evil]), logoUrl: () => 'https://x/" onerror="alert(1)' });
+    expect(body).toContain('<img src="https://x/&quot; onerror=&quot;alert(1)"');
     expect(body.indexOf(MARKER)).toBe(0);
     expect(body.lastIndexOf(MARKER)).toBe(0);
     expect(body).not.toMatch(/@\w/);
