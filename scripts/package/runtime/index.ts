@@ -11,8 +11,16 @@ export type { Classification, ConformanceFinding, Signal } from '../../../src/mo
 export type { MediaTypeUse, Role } from '../../../src/classify/index.ts';
 export type { ArtifactTypeId };
 
+/** An artifact type of this catalog, its id narrowed to the ids the catalog has. */
+export type KnownArtifactType = ArtifactType & { id: ArtifactTypeId };
+
+/** The catalog with its types' ids narrowed. */
+export interface KnownCatalog extends Catalog {
+  types: KnownArtifactType[];
+}
+
 /** The whole catalog: every artifact type, its media types, docs and config schema. */
-export const catalog: Catalog = catalogData;
+export const catalog: KnownCatalog = catalogData as KnownCatalog;
 
 /** The catalog version (also the package version). */
 export const version: string = catalogData.version;
@@ -25,10 +33,10 @@ function lookupOf(): Lookup {
 }
 
 /** A type by id, or by a former id (alias). */
-export function getType(id: ArtifactTypeId): ArtifactType;
-export function getType(id: string): ArtifactType | undefined;
-export function getType(id: string): ArtifactType | undefined {
-  return typeof id === 'string' ? findType(lookupOf(), id) : undefined;
+export function getType(id: ArtifactTypeId): KnownArtifactType;
+export function getType(id: string): KnownArtifactType | undefined;
+export function getType(id: string): KnownArtifactType | undefined {
+  return typeof id === 'string' ? (findType(lookupOf(), id) as KnownArtifactType | undefined) : undefined;
 }
 
 /** Every type that uses this media type, with its role (manifest, artifactType, config, layer). Parameters are ignored. */
