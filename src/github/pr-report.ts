@@ -6,12 +6,12 @@ import { changesMarkdown, diffCatalogs, type CatalogChanges } from '../catalog/c
 import type { ArtifactType, Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import { location, summarize } from '../report/text.ts';
+import { PLACEHOLDER } from './placeholders.ts';
 
 /** Hidden marker the executor finds its own comment by. */
 export const MARKER = '<!-- artifact-types:pr-report -->';
 /** GitHub refuses comment bodies longer than this. */
 export const MAX_BODY = 65_536;
-const PLACEHOLDER = 'TODO:';
 
 export interface PrReportInput {
   /** Repository-relative paths changed by the PR. */

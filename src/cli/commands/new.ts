@@ -11,6 +11,7 @@ import { ID_PATTERN } from '../../catalog/load.ts';
 import { EMPTY_MEDIA_TYPE, mediaTypeProblems } from '../../classify/index.ts';
 import { optimizeSvg } from '../../checks/svgo-config.ts';
 import { fail } from '../io.ts';
+import { PLACEHOLDER } from '../../github/placeholders.ts';
 
 export interface ScaffoldFacts {
   id: string;
@@ -23,7 +24,7 @@ export interface ScaffoldFacts {
 }
 
 /** Marks every value the author still has to write; CONTRIBUTING.md tells them to search for it. */
-export const PLACEHOLDER = 'TODO:';
+export { PLACEHOLDER };
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const EMPTY_DESCRIPTOR = { mediaType: EMPTY_MEDIA_TYPE, digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2, data: 'e30=' };
