@@ -135,12 +135,23 @@ function layer(manifest: Record<string, unknown>, mediaType: string, where: stri
   return found;
 }
 
+export interface FetchedCatalog {
+  reference: string;
+  /** The manifest digest. */
+  digest: string;
+  catalog: Catalog;
+  /** catalog.json exactly as pushed. */
+  catalogBytes: Buffer;
+  /** Each type's logo (id → SVG bytes), every one checked against the catalog. */
+  logos: Map<string, Buffer>;
+}
+
 /**
- * Fetches a catalog artifact and writes `outDir/catalog.json` and `outDir/logos/<id>.svg`. Everything
- * is verified in memory first (blob digests, the annotated and computed catalog digest, each logo's
- * digest); then logos/ is swapped in and catalog.json renamed into place.
+ * Fetches a catalog artifact into memory and verifies it: blob digests and sizes, the catalog digest
+ * (computed, and as annotated on the manifest), each entry's digest and each logo's digest.
+ * `serve --catalog-from` can hand the result straight to the server without touching the disk.
  */
-export async function pullCatalog(reference: string, outDir: string, options: RegistryOptions = {}): Promise<PullResult> {
+export async function fetchCatalog(reference: string, options: RegistryOptions = {}): Promise<FetchedCatalog> {
   const ref = parseReference(reference);
   const where = formatReference(ref);
   const client = new RegistryClient(ref.registry, options);
@@ -165,14 +176,24 @@ export async function pullCatalog(reference: string, outDir: string, options: Re
   if (annotations[DIGEST_ANNOTATION] !== catalog.digest) {
     throw new RegistryError(`${where}: the manifest annotation ${DIGEST_ANNOTATION} (${String(annotations[DIGEST_ANNOTATION])}) does not match the catalog digest ${catalog.digest}`, { code: 'DIGEST_INVALID' });
   }
-  const logos = await unpackLogos(logosTar, MAX_LOGO_BYTES);
+  const unpacked = await unpackLogos(logosTar, MAX_LOGO_BYTES);
+  const logos = new Map<string, Buffer>();
   for (const type of catalog.types) {
     if (!LOGO_ID.test(type.id)) throw new RegistryError(`${where}: type id "${type.id}" is not a valid id`, { code: 'MANIFEST_INVALID' });
-    const logo = logos.get(type.id);
+    const logo = unpacked.get(type.id);
     if (!logo) throw new RegistryError(`${where}: the logos layer has no logos/${type.id}.svg`, { code: 'BLOB_UNKNOWN' });
     if (sha256Digest(logo) !== type.logo.sha256) throw new RegistryError(`${where}: logos/${type.id}.svg does not match its digest in the catalog`, { code: 'DIGEST_INVALID' });
+    logos.set(type.id, logo);
   }
+  return { reference: where, digest: fetched.digest, catalog, catalogBytes, logos };
+}
 
+/**
+ * Fetches and verifies a catalog artifact (fetchCatalog), then writes `outDir/catalog.json` and
+ * `outDir/logos/<id>.svg`: logos/ is staged and swapped in, catalog.json renamed into place.
+ */
+export async function pullCatalog(reference: string, outDir: string, options: RegistryOptions = {}): Promise<PullResult> {
+  const { reference: where, digest, catalog, catalogBytes, logos } = await fetchCatalog(reference, options);
   const out = path.resolve(outDir);
   await mkdir(out, { recursive: true });
   const logosDir = path.join(out, 'logos');
@@ -192,5 +213,5 @@ export async function pullCatalog(reference: string, outDir: string, options: Re
   }
   const catalogFile = path.join(out, 'catalog.json');
   await writeFileAtomic(catalogFile, catalogBytes);
-  return { reference: where, digest: fetched.digest, catalog, catalogFile, logosDir };
+  return { reference: where, digest, catalog, catalogFile, logosDir };
 }

@@ -142,6 +142,10 @@ export class RegistryClient {
       if (response.ok || options.accept?.includes(response.status)) return response;
       const text = (await readLimited(response, 64 * 1024, options.what).catch(() => Buffer.alloc(0))).toString('utf8');
       if (response.status === 401 && this.hasCredentials) {
+        // A bearer challenge with error=insufficient_scope: the login worked, the permission is missing.
+        if (/error="?insufficient_scope/i.test(response.headers.get('www-authenticate') ?? '')) {
+          throw new RegistryError(`${options.what}: 401 DENIED: the credentials are valid but do not grant ${options.scope}; ask the registry admin for that access`, { code: 'DENIED', status: 401 });
+        }
         throw new RegistryError(`${options.what}: 401 UNAUTHORIZED: ${this.registry} rejected the username and password; check them`, { code: 'UNAUTHORIZED', status: 401 });
       }
       throw registryErrorFrom(response.status, text, options.what);

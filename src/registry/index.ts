@@ -1,5 +1,5 @@
 // Public surface of the registry client: the CLI (push, pull, ls) and the server build on these.
-export { pushCatalog, pullCatalog, verifyCatalogDigests, CATALOG_ARTIFACT_TYPE, CATALOG_LAYER_MEDIA_TYPE, LOGOS_LAYER_MEDIA_TYPE, EMPTY_DESCRIPTOR, type PushResult, type PullResult, type RegistryOptions } from './catalog-artifact.ts';
+export { pushCatalog, pullCatalog, fetchCatalog, type FetchedCatalog, verifyCatalogDigests, CATALOG_ARTIFACT_TYPE, CATALOG_LAYER_MEDIA_TYPE, LOGOS_LAYER_MEDIA_TYPE, EMPTY_DESCRIPTOR, type PushResult, type PullResult, type RegistryOptions } from './catalog-artifact.ts';
 export { listRegistry, type ListedArtifact, type ListOptions, type ListProgress, type RegistryListing } from './list.ts';
 export { RegistryClient, MANIFEST_ACCEPT, sha256Digest, type Descriptor, type FetchedManifest } from './client.ts';
 export { RegistryError, ERROR_ADVICE } from './errors.ts';

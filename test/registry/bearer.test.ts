@@ -18,7 +18,7 @@ let work: string;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'artifact-types-bearer-'));
-  tokens = await startTokenServer(work, credentials);
+  tokens = await startTokenServer(work, { [credentials.username]: { password: credentials.password, push: true }, reader: { password: 'read-only', push: false } });
   [registry, catalog] = await Promise.all([
     startRegistry({ token: { realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertBundle: tokens.certFile } }),
     definitionsCatalog(),
@@ -48,6 +48,15 @@ describe('bearer-token auth', () => {
     expect(scopes).toContain('repository:bearer/catalog:pull');
     expect(scopes).toContain('registry:catalog:*');
     expect(tokens.requests.every((r) => r.user === credentials.username)).toBe(true);
+  });
+
+  it('tells a valid user without push access that the permission is missing', async () => {
+    const error = await pushCatalog(`${registry.registry}/bearer/catalog:2`, path.join(work, 'dist', 'catalog.json'), { credentials: { username: 'reader', password: 'read-only' } }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).code).toBe('DENIED');
+    expect((error as RegistryError).message).toContain('the credentials are valid but do not grant repository:bearer/catalog:pull,push');
+    // The same user can still pull.
+    expect((await pullCatalog(`${registry.registry}/bearer/catalog:1`, path.join(work, 'reader'), { credentials: { username: 'reader', password: 'read-only' } })).catalog.digest).toBe(catalog.digest);
   });
 
   it('explains a refused token without credentials', async () => {

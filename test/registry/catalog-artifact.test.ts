@@ -10,6 +10,7 @@ import {
   CATALOG_ARTIFACT_TYPE,
   CATALOG_LAYER_MEDIA_TYPE,
   EMPTY_DESCRIPTOR,
+  fetchCatalog,
   LOGOS_LAYER_MEDIA_TYPE,
   pullCatalog,
   pushCatalog,
@@ -104,6 +105,11 @@ describe('catalog artifact', () => {
     } finally {
       await server.close();
     }
+    // The same, verified, in memory (what serve --catalog-from can use without a temp dir).
+    const fetched = await fetchCatalog(reference);
+    expect(fetched.digest).toBe(pushed.digest);
+    expect(fetched.catalogBytes).toEqual(await readFile(pulled.catalogFile));
+    expect([...fetched.logos.keys()].sort()).toEqual(catalog.types.map((t) => t.id).sort());
   });
 
   it('writes the manifest the catalog type describes: artifactType, empty config, two titled layers, annotations', async () => {

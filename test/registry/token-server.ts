@@ -20,7 +20,10 @@ export interface TokenServer {
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
-export async function startTokenServer(dir: string, credentials: { username: string; password: string }): Promise<TokenServer> {
+/** Users and what they may do: a user without `push` gets tokens for pull only. */
+export type TokenUsers = Record<string, { password: string; push: boolean }>;
+
+export async function startTokenServer(dir: string, users: TokenUsers): Promise<TokenServer> {
   const keyFile = path.join(dir, 'token.key');
   const certFile = path.join(dir, 'token.crt');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=artifact-types-test-token-issuer'], { stdio: 'ignore' });
@@ -36,14 +39,15 @@ export async function startTokenServer(dir: string, credentials: { username: str
     const header = req.headers.authorization ?? '';
     const [user, pass] = header.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8').split(':') : [null, null];
     requests.push({ scopes, user: user ?? null });
-    if (url.pathname !== '/token' || user !== credentials.username || pass !== credentials.password) {
+    const account = user ? users[user] : undefined;
+    if (url.pathname !== '/token' || !account || pass !== account.password) {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'bad or missing credentials' }] }));
       return;
     }
     const now = Math.floor(Date.now() / 1000);
     const access = scopes.map((scope) => {
       const [type, ...rest] = scope.split(':');
-      const actions = rest.pop()!.split(',');
+      const actions = rest.pop()!.split(',').filter((a) => account.push || a === 'pull');
       return { type, name: rest.join(':'), actions };
     });
     const head = b64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5c: [certDer.toString('base64')] }));
