@@ -211,6 +211,7 @@ describe('TypeScript consumers', () => {
       const known: ArtifactType = getType(id);
       const ids: ArtifactTypeId[] = catalog.types.map((t) => t.id);
       const knownId: ArtifactTypeId = getType(id).id;
+      const users: ArtifactTypeId[] = typesForMediaType('application/vnd.oci.image.manifest.v1+json').map((u) => u.id);
       const maybe: ArtifactType | undefined = getType(String(other));
       const data: Catalog = catalog;
       const result: Classification = classify({ schemaVersion: 2, config: { mediaType: 'x/y', digest: 'sha256:0', size: 0 }, layers: [] }, { config: {} });
@@ -219,7 +220,7 @@ describe('TypeScript consumers', () => {
       const errors = validateConfig(id, {});
       const firstError: string | undefined = errors?.[0]?.message;
       const svg: string = logoSvg(id);
-      export { known, maybe, data, signal, roles, firstError, svg, wrong, ids, knownId };
+      export { known, maybe, data, signal, roles, firstError, svg, wrong, ids, knownId, users };
     `);
     await writeFile(path.join(pkg.project, 'consumer.cts'), `
       import { classify, getType, type ArtifactTypeId } from 'artifact-types';

@@ -40,8 +40,8 @@ export function getType(id: string): KnownArtifactType | undefined {
 }
 
 /** Every type that uses this media type, with its role (manifest, artifactType, config, layer). Parameters are ignored. */
-export function typesForMediaType(mediaType: string): MediaTypeUse[] {
-  return typeof mediaType === 'string' ? [...mediaTypeUses(lookupOf(), mediaType)] : [];
+export function typesForMediaType(mediaType: string): Array<MediaTypeUse & { id: ArtifactTypeId }> {
+  return typeof mediaType === 'string' ? ([...mediaTypeUses(lookupOf(), mediaType)] as Array<MediaTypeUse & { id: ArtifactTypeId }>) : [];
 }
 
 export interface ConfigError {
