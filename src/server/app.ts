@@ -1,10 +1,11 @@
 // The express app: request logs, metrics, security headers, the routes, and JSON errors for
 // everything else (405 with Allow for a known path, 404 otherwise). The catalog is read through
 // `current()` per request, so a reload swaps it without touching the app.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import { pinoHttp, type HttpLogger } from 'pino-http';
 import { classifyRouter } from './api/classify.ts';
 import { typesRouter, type StateRef } from './api/types.ts';
 import { jsonErrors, notFound, onlyMethods } from './errors.ts';
@@ -46,39 +47,61 @@ export interface AppOptions {
   pageOptions?: Record<string, unknown>;
 }
 
-export function createApp(options: AppOptions): Express {
-  const { current } = options;
-  const logger = options.logger ?? pino({ enabled: false });
-  const metrics = options.metrics ?? new Metrics();
-  const isDraining = options.isDraining ?? (() => false);
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false); // our ETags are computed once per build, not per response
-  app.set('query parser', 'simple');
+/** The middleware the express app and the fast lane share, so both log, count and secure alike. */
+export interface SharedParts {
+  current: StateRef;
+  logger: Logger;
+  metrics: Metrics;
+  isDraining: () => boolean;
+  logRequest: HttpLogger<IncomingMessage, ServerResponse>;
+  securityHeaders: ReturnType<typeof helmet>;
+  /** CORS for the public read-only API, and Connection: close while draining. */
+  edgeHeaders(req: { url?: string }, res: ServerResponse): void;
+}
 
-  app.use(
-    pinoHttp({
+export function sharedParts(options: AppOptions): SharedParts {
+  const logger = options.logger ?? pino({ enabled: false });
+  const isDraining = options.isDraining ?? (() => false);
+  return {
+    current: options.current,
+    logger,
+    metrics: options.metrics ?? new Metrics(),
+    isDraining,
+    logRequest: pinoHttp({
       logger,
       // Our serializers read the raw objects: pino-http's wrappers would first copy every header.
       wrapSerializers: false,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
         req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: String(req.url).slice(0, 512), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         err: pino.stdSerializers.err,
       },
     }),
-  );
-  app.use(metrics.middleware());
-  app.use(
-    helmet({
+    securityHeaders: helmet({
       contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:'] } },
     }),
-  );
+    edgeHeaders(req, res) {
+      // The catalog is public and read-only: any origin may read the API.
+      const url = req.url ?? '';
+      if (url.startsWith('/v1/') || url.startsWith('/openapi.json')) res.setHeader('Access-Control-Allow-Origin', '*');
+      if (isDraining()) res.setHeader('Connection', 'close');
+    },
+  };
+}
+
+export function createApp(options: AppOptions, parts: SharedParts = sharedParts(options)): Express {
+  const { current, metrics, isDraining } = parts;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // our ETags are computed once per build, not per response
+  app.set('query parser', 'simple');
+
+  app.use(parts.logRequest);
+  app.use(metrics.middleware());
+  app.use(parts.securityHeaders);
   app.use((req, res, next) => {
-    // The catalog is public and read-only: any origin may read the API.
-    if (req.path.startsWith('/v1/') || req.path === '/openapi.json') res.setHeader('Access-Control-Allow-Origin', '*');
-    if (isDraining()) res.setHeader('Connection', 'close');
+    parts.edgeHeaders({ url: req.originalUrl }, res);
     next();
   });
 

@@ -1,25 +1,34 @@
 // A few Prometheus counters in the text exposition format (version 0.0.4). Per process: with
 // several workers each answers for itself.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 
 export class Metrics {
   private requests = new Map<string, number>();
   reloads = { ok: 0, failed: 0 };
   inFlight = 0;
+  /** Requests answered by the fast lane (see fast-lane.ts). */
+  fastLane = 0;
   private readonly started = Date.now();
 
   /** Counts each finished request by method, route pattern (never the raw path) and status. */
   middleware(): RequestHandler {
     return (req, res, next) => {
-      this.inFlight++;
-      res.once('close', () => {
-        this.inFlight--;
-        const route = (req.route?.path as string | undefined) ?? 'unmatched';
-        const key = `method="${req.method === 'HEAD' || req.method === 'GET' || req.method === 'POST' ? req.method : 'OTHER'}",route="${route}",status="${res.statusCode}"`;
-        this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-      });
+      this.track(req, res);
       next();
     };
+  }
+
+  /** `route` names the pattern when no express route does (the fast lane). */
+  track(req: IncomingMessage & { route?: { path?: unknown } }, res: ServerResponse, route?: string): void {
+    this.inFlight++;
+    res.once('close', () => {
+      this.inFlight--;
+      const pattern = route ?? (req.route?.path as string | undefined) ?? 'unmatched';
+      const method = req.method === 'HEAD' || req.method === 'GET' || req.method === 'POST' ? req.method : 'OTHER';
+      const key = `method="${method}",route="${pattern}",status="${res.statusCode}"`;
+      this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    });
   }
 
   render(catalog: { types: number; version: string; digest: string }): string {
@@ -30,6 +39,9 @@ export class Metrics {
       '# HELP artifact_types_http_requests_in_flight Requests being answered now.',
       '# TYPE artifact_types_http_requests_in_flight gauge',
       `artifact_types_http_requests_in_flight ${this.inFlight}`,
+      '# HELP artifact_types_fast_lane_requests_total Requests answered from prepared responses before express routing.',
+      '# TYPE artifact_types_fast_lane_requests_total counter',
+      `artifact_types_fast_lane_requests_total ${this.fastLane}`,
       '# HELP artifact_types_catalog_reloads_total Catalog reloads, by result.',
       '# TYPE artifact_types_catalog_reloads_total counter',
       `artifact_types_catalog_reloads_total{result="ok"} ${this.reloads.ok}`,

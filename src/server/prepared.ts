@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accepts, notModified } from './negotiate.ts';
 
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
@@ -55,24 +56,27 @@ export async function prepare(content: string | Buffer | object, options: Prepar
 }
 
 /** Sends a prepared response: 304 when the client's copy is current, else the best encoding it accepts. */
-export function sendPrepared(req: Request, res: Response, prepared: Prepared, status = 200): void {
+export function sendPrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, status = 200): void {
   for (const [name, value] of prepared.headers) res.setHeader(name, value);
   res.setHeader('ETag', prepared.etag);
-  if (status === 200 && req.fresh) {
-    res.status(304).end();
+  if (status === 200 && notModified(req.headers, prepared.etag)) {
+    res.statusCode = 304;
+    res.end();
     return;
   }
   let body = prepared.body;
   // Server preference: brotli, then gzip, whenever the client accepts them (q > 0).
-  if (req.headers['accept-encoding']) {
-    if (prepared.br && req.acceptsEncodings('br') === 'br') {
+  const acceptEncoding = req.headers['accept-encoding'];
+  if (acceptEncoding) {
+    if (prepared.br && accepts(acceptEncoding, 'br')) {
       body = prepared.br;
       res.setHeader('Content-Encoding', 'br');
-    } else if (prepared.gzip && req.acceptsEncodings('gzip') === 'gzip') {
+    } else if (prepared.gzip && accepts(acceptEncoding, 'gzip')) {
       body = prepared.gzip;
       res.setHeader('Content-Encoding', 'gzip');
     }
   }
   res.setHeader('Content-Length', body.length);
-  res.status(status).end(body);
+  res.statusCode = status;
+  res.end(body);
 }

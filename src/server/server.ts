@@ -9,7 +9,7 @@ import { pino, type Logger } from 'pino';
 import { CatalogError } from '../catalog/load-catalog.ts';
 import type { Catalog } from '../model/catalog.ts';
 import { location } from '../report/text.ts';
-import { createApp } from './app.ts';
+import { createRequestListener } from './fast-lane.ts';
 import { onClientError } from './errors.ts';
 import { loadFromFile, loadFromMemory, loadFromRoot, type CatalogLoader } from './load.ts';
 import { Metrics } from './metrics.ts';
@@ -51,6 +51,8 @@ export interface ServerOptions {
   timeouts?: Partial<Timeouts>;
   /** Handed to page modules. */
   pageOptions?: Record<string, unknown>;
+  /** Answer prepared GETs before express (default true); false sends everything through express. */
+  fastLane?: boolean;
 }
 
 export interface RunningServer {
@@ -84,9 +86,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let state = await buildState(await load());
   let draining = false;
   const metrics = new Metrics();
-  const app = createApp({ current: () => state, logger, metrics, isDraining: () => draining, pageOptions: options.pageOptions });
+  const listener = createRequestListener({ current: () => state, logger, metrics, isDraining: () => draining, pageOptions: options.pageOptions, fastLane: options.fastLane });
 
-  const server = http.createServer({ requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, maxHeaderSize: 16 * 1024 }, app);
+  const server = http.createServer({ requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, maxHeaderSize: 16 * 1024 }, listener);
   server.keepAliveTimeout = timeouts.keepAliveMs;
   server.on('clientError', onClientError);
 

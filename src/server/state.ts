@@ -77,6 +77,8 @@ export interface CatalogState {
   typesResponse: Prepared;
   /** Per-type and per-media-type responses, prepared on first use and kept for this build. */
   typeResponse(type: ArtifactType): Promise<Prepared>;
+  /** The type's response if it has been prepared already (for the fast lane), else undefined. */
+  readyTypeResponse(id: string): Prepared | undefined;
   logoResponse(type: ArtifactType): Promise<Prepared> | null;
   schemaResponse(type: ArtifactType): Promise<Prepared> | null;
   docsResponse(type: ArtifactType): Promise<Prepared>;
@@ -109,6 +111,7 @@ export async function buildState(loaded: LoadedCatalog): Promise<CatalogState> {
     prepare({ name: catalog.name, version: catalog.version, digest: catalog.digest, count: summaries.length, types: summaries }, { type: JSON_TYPE, cacheControl: API_CACHE }),
   ]);
   const prepared = memoize<Promise<Prepared>>();
+  const readyTypes = new Map<string, Prepared>();
   const docsMarkdown = (type: ArtifactType): string => loaded.docs.get(type.id) ?? `# ${type.docs.title}\n\n${type.docs.summary}\n`;
   const memo = new Map<string, unknown>();
   return {
@@ -122,7 +125,13 @@ export async function buildState(loaded: LoadedCatalog): Promise<CatalogState> {
     loadedAt: new Date(),
     catalogResponse,
     typesResponse,
-    typeResponse: (type) => prepared(`type:${type.id}`, () => prepare({ ...type, links: typeLinks(type) }, { type: JSON_TYPE, cacheControl: API_CACHE })),
+    typeResponse: (type) =>
+      prepared(`type:${type.id}`, async () => {
+        const response = await prepare({ ...type, links: typeLinks(type) }, { type: JSON_TYPE, cacheControl: API_CACHE });
+        readyTypes.set(type.id, response);
+        return response;
+      }),
+    readyTypeResponse: (id) => readyTypes.get(id),
     logoResponse: (type) => {
       const svg = loaded.logos.get(type.id);
       if (svg === undefined) return null;
