@@ -46,6 +46,15 @@ describe('artifact-types build', () => {
     expect(await leftovers()).toEqual([]);
   });
 
+  it('--no-package writes dist without the npm package, and leaves no staging directory', async () => {
+    const out = path.join(temp, 'dist-no-package');
+    const { stderr } = await exec(process.execPath, ['bin/artifact-types.js', 'build', '--root', DEFINITIONS, '--out', out, '--no-generated', '--no-package'], { cwd: REPO_ROOT });
+    expect(stderr).toMatch(/^built \d+ types/m);
+    expect(stderr).not.toContain('updated README.md');
+    expect((await readdir(out)).sort()).toEqual(['catalog.json', 'logos', 'schemas']);
+    expect(await leftovers()).toEqual([]);
+  });
+
   it('keeps the previous output when a step fails half way, and removes the staging directory', async () => {
     const { catalog } = await checkedCatalog({ root: DEFINITIONS }, ['generated/drift']);
     const out = path.join(temp, 'dist');
