@@ -2,7 +2,7 @@
 // engine lookup walks the prototype chain, so: the first line must be exactly `---`, every non-YAML
 // engine throws, YAML goes through `yaml` with alias expansion bounded, and data must be a plain object.
 import matter from 'gray-matter';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 
 export interface FrontMatter {
   data: Record<string, unknown>;
@@ -26,7 +26,13 @@ function refuse(language: string): never {
 }
 
 const engines = {
-  yaml: (text: string): object => parseYaml(text, { maxAliasCount: 20, uniqueKeys: true, strict: true, prettyErrors: true }) ?? {},
+  yaml: (text: string): object => {
+    // A warning (an unknown tag such as !!js/function) is refused too: front matter is plain data.
+    const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: true });
+    const problem = doc.errors[0] ?? doc.warnings[0];
+    if (problem) throw problem;
+    return (doc.toJS({ maxAliasCount: 20 }) as object | null) ?? {};
+  },
   javascript: () => refuse('javascript'),
   js: () => refuse('js'),
   json: () => refuse('json'),

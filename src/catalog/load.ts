@@ -100,6 +100,10 @@ export async function loadDefinition(root: string, id: string): Promise<Definiti
   // Read the folder's files concurrently: checking is I/O-bound as much as CPU-bound.
   const examplesDir = entries.find((e) => e.name === 'examples' && e.isDirectory());
   const exampleEntries = examplesDir ? (await readdir(file('examples'), { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name)) : [];
+  // A linked examples/ would be listed and read from wherever it points: refuse it, as linked files are.
+  if (entries.some((e) => e.name === 'examples' && e.isSymbolicLink())) {
+    result.findings.push({ rule: 'file/symlink', severity: 'error', file: displayPath(file('examples')), line: 0, column: 0, message: 'is a symbolic link; links can point outside the repository', fix: 'replace the link with a real examples/ folder' });
+  }
   const [definition, logo, configSchema, readme, examples] = await Promise.all([
     has('definition.json') ? readJson(file('definition.json'), LIMITS.definition, result.findings) : null,
     has('logo.svg') ? readText(file('logo.svg'), LIMITS.logo, result.findings) : null,
@@ -108,7 +112,11 @@ export async function loadDefinition(root: string, id: string): Promise<Definiti
     Promise.all(
       exampleEntries.map(async (entry): Promise<ExampleSource | null> => {
         const role = exampleRole(entry.name);
-        if (!role || entry.isDirectory()) return null;
+        if (!role) return null;
+        if (entry.isDirectory()) {
+          result.findings.push({ rule: 'file/not-a-file', severity: 'error', file: displayPath(path.join(dirAbs, 'examples', entry.name)), line: 0, column: 0, message: 'is a folder named like an example', fix: 'replace it with a JSON file' });
+          return null;
+        }
         const source = await readJson(path.join(dirAbs, 'examples', entry.name), LIMITS.example, result.findings);
         return source ? { name: entry.name, ...role, source } : null;
       }),

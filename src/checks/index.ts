@@ -7,6 +7,8 @@ import { logo } from './logo.ts';
 import { configSchema } from './config-schema.ts';
 import { docs } from './docs.ts';
 import { examples } from './examples.ts';
+import { placeholders } from './placeholders.ts';
+import { invisibleCharacters } from './invisible-characters.ts';
 import { uniqueness } from './uniqueness.ts';
 import { classification } from './classification.ts';
 import { generated } from './generated.ts';
@@ -20,6 +22,8 @@ export const DEFINITION_RULES: Array<{ name: string; rule: DefinitionRule; light
   { name: 'config-schema', rule: configSchema },
   { name: 'docs', rule: docs },
   { name: 'examples', rule: examples },
+  { name: 'placeholder', rule: placeholders, light: true },
+  { name: 'text', rule: invisibleCharacters },
 ];
 
 export const CATALOG_RULES: Array<{ name: string; rule: CatalogRule }> = [

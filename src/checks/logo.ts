@@ -1,23 +1,44 @@
 // Rules logo/*: a logo is a small, square, self-contained drawing. Anything that can script, load
 // from elsewhere or expand (entities) is refused; an allowlist would be stricter still, but we keep
-// basic shapes, gradients and <use href="#…"> so authors can draw freely.
+// basic shapes, gradients and <use href="#…"> so authors can draw freely. Names are judged by
+// namespace and local name, so prefixes (<s:script>, l:href) and XHTML elements cannot slip through.
 import { SaxesParser } from 'saxes';
 import type { Finding } from '../model/finding.ts';
 import type { DefinitionRule } from './context.ts';
 import { optimizeSvg } from './svgo-config.ts';
+import { visible } from './invisible-characters.ts';
 
 const FORBIDDEN_ELEMENTS = new Set(['script', 'foreignobject', 'image', 'iframe', 'embed', 'object', 'audio', 'video', 'canvas', 'animate', 'set', 'animatemotion', 'animatetransform', 'handler', 'listener', 'feimage', 'a']);
-const HREF = /^(xlink:)?href$/i;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const URL_IN_CSS = /url\s*\(\s*(['"]?)\s*([^'")\s]*)/gi;
 const IMPORT_IN_CSS = /@import/i;
+/** CSS functions that load an image from a bare string, without url(). */
+const LOADING_FUNCTION = /(?:^|[^a-z0-9_-])(?:-webkit-)?(?:image-set|image|cross-fade|src)\s*\(/i;
 
 function finding(file: string, rule: string, line: number, column: number, message: string, fix: string, severity: Finding['severity'] = 'error'): Finding {
   return { rule, severity, file, line, column, message, fix };
 }
 
-/** Every url(...) target in CSS text that is not a same-document #fragment. */
-function externalCssUrls(css: string): string[] {
-  return [...css.matchAll(URL_IN_CSS)].map((m) => m[2] ?? '').filter((target) => !target.startsWith('#'));
+/** CSS as the browser tokenizes it: comments dropped, escapes (\\75 rl, @\\69mport) decoded. */
+function normalizeCss(css: string): string {
+  return css
+    .replace(/\/\*[\s\S]*?(\*\/|$)/g, '')
+    .replace(/\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?/g, (_, hex: string) => {
+      const code = parseInt(hex, 16);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
+    })
+    .replace(/\\([^\n])/g, '$1');
+}
+
+/** What in CSS text loads from outside the logo: url() targets that are not #fragments, @import, image-set() and the like. */
+function cssLoads(raw: string): string[] {
+  const css = normalizeCss(raw);
+  const loads = [...css.matchAll(URL_IN_CSS)].map((m) => m[2] ?? '').filter((target) => !target.startsWith('#')).map((target) => `url(${target.slice(0, 60)})`);
+  if (IMPORT_IN_CSS.test(css)) loads.push('@import');
+  const call = LOADING_FUNCTION.exec(css);
+  if (call) loads.push(`${call[0].replace(/^[^a-z-]/i, '').replace(/\s*\($/, '')}()`);
+  return loads.map(visible);
 }
 
 export const logo: DefinitionRule = ({ source }) => {
@@ -25,7 +46,7 @@ export const logo: DefinitionRule = ({ source }) => {
   if (!svg) return [];
   const file = svg.file;
   const findings: Finding[] = [];
-  const parser = new SaxesParser({ position: true });
+  const parser = new SaxesParser({ xmlns: true, position: true });
   let depth = 0;
   let root: { viewBox?: string; line: number; column: number } | null = null;
   let inStyle = false;
@@ -34,43 +55,60 @@ export const logo: DefinitionRule = ({ source }) => {
     const { line, column } = here();
     findings.push(finding(file, 'logo/doctype', line, column, 'has a DOCTYPE; entity declarations can expand without bound (billion laughs)', 'remove the <!DOCTYPE …> declaration'));
   });
+  parser.on('xmldecl', (decl) => {
+    if (decl.encoding !== undefined && !/^utf-?8$/i.test(decl.encoding)) {
+      findings.push(finding(file, 'logo/encoding', 1, 1, `declares encoding "${visible(decl.encoding.slice(0, 40))}"; a browser would read the bytes differently from this check`, 'save the file as UTF-8 and drop the encoding (or the whole <?xml …?> line)'));
+    }
+  });
+  parser.on('processinginstruction', (pi) => {
+    if (pi.target.toLowerCase() === 'xml-stylesheet') {
+      const { line, column } = here();
+      findings.push(finding(file, 'logo/external-reference', line, column, '<?xml-stylesheet?> loads a style sheet from outside the logo', 'remove the <?xml-stylesheet …?> line'));
+    }
+  });
   parser.on('opentag', (node) => {
     const { line, column } = here();
-    const name = node.name.toLowerCase();
+    const name = node.local.toLowerCase();
+    const shown = visible(node.name);
     if (depth === 0) {
-      if (name !== 'svg') findings.push(finding(file, 'logo/parse', line, column, `the root element is <${node.name}>, not <svg>`, 'make <svg> the root element'));
-      root = { viewBox: node.attributes.viewBox as string | undefined, line, column };
+      if (name !== 'svg') findings.push(finding(file, 'logo/parse', line, column, `the root element is <${shown}>, not <svg>`, 'make <svg> the root element'));
+      root = { viewBox: node.attributes.viewBox?.uri === '' ? node.attributes.viewBox.value : undefined, line, column };
     }
     depth++;
-    if (FORBIDDEN_ELEMENTS.has(name)) {
-      findings.push(finding(file, 'logo/forbidden-element', line, column, `<${node.name}> is not allowed in a logo (it can run script, animate links or load content)`, `remove the <${node.name}> element and draw with paths and shapes`));
+    if (node.uri !== SVG_NS) {
+      // XHTML elements (<img src>, <iframe>) load even when not rendered; other namespaces mean nothing to a logo.
+      findings.push(finding(file, 'logo/forbidden-element', line, column, `<${shown}> is not in the SVG namespace (${visible(node.uri || 'none').slice(0, 60)})`, `declare xmlns="${SVG_NS}" on <svg> and use only SVG elements`));
+    } else if (FORBIDDEN_ELEMENTS.has(name)) {
+      findings.push(finding(file, 'logo/forbidden-element', line, column, `<${shown}> is not allowed in a logo (it can run script, animate links or load content)`, `remove the <${shown}> element and draw with paths and shapes`));
     }
     if (name === 'style') inStyle = true;
-    for (const [attribute, raw] of Object.entries(node.attributes)) {
-      const value = String(raw);
-      if (/^on/i.test(attribute)) {
-        findings.push(finding(file, 'logo/event-handler', line, column, `attribute ${attribute} on <${node.name}> is an event handler (script)`, `remove ${attribute}`));
-      } else if (HREF.test(attribute) && !value.trim().startsWith('#')) {
-        findings.push(finding(file, 'logo/external-reference', line, column, `${attribute}="${value.slice(0, 60)}" points outside the logo (only #fragment references are allowed)`, 'inline what it points to, or reference an element inside the logo with href="#id"'));
-      } else if (attribute === 'style' || /^(fill|stroke|filter|clip-path|mask|marker(-start|-mid|-end)?)$/i.test(attribute)) {
-        for (const target of externalCssUrls(value)) {
-          findings.push(finding(file, 'logo/css-url', line, column, `url(${target.slice(0, 60)}) in ${attribute} loads from outside the logo`, 'use a colour, or url(#id) of a gradient inside the logo'));
+    for (const attribute of Object.values(node.attributes)) {
+      if (attribute.uri === XMLNS_NS) continue;
+      const local = attribute.local.toLowerCase();
+      const shownAttribute = visible(attribute.name);
+      const value = String(attribute.value);
+      if (local.startsWith('on')) {
+        findings.push(finding(file, 'logo/event-handler', line, column, `attribute ${shownAttribute} on <${shown}> is an event handler (script)`, `remove ${shownAttribute}`));
+      } else if (local === 'href') {
+        if (!value.trim().startsWith('#')) findings.push(finding(file, 'logo/external-reference', line, column, `${shownAttribute}="${visible(value.slice(0, 60))}" points outside the logo (only #fragment references are allowed)`, 'inline what it points to, or reference an element inside the logo with href="#id"'));
+      } else {
+        // Any presentation attribute (fill, cursor, filter, mask…) and style= can hold CSS that loads.
+        for (const load of cssLoads(value)) {
+          findings.push(finding(file, 'logo/css-url', line, column, `${load} in ${shownAttribute} loads from outside the logo`, 'use a colour, or url(#id) of a gradient inside the logo'));
         }
-        if (IMPORT_IN_CSS.test(value)) findings.push(finding(file, 'logo/css-url', line, column, '@import in a style loads from outside the logo', 'remove the @import'));
       }
     }
   });
   parser.on('closetag', (node) => {
     depth--;
-    if (node.name.toLowerCase() === 'style') inStyle = false;
+    if (node.local.toLowerCase() === 'style') inStyle = false;
   });
   const onCss = (text: string) => {
     if (!inStyle) return;
     const { line, column } = here();
-    for (const target of externalCssUrls(text)) {
-      findings.push(finding(file, 'logo/css-url', line, column, `url(${target.slice(0, 60)}) in <style> loads from outside the logo`, 'use url(#id) of an element inside the logo, or plain colours'));
+    for (const load of cssLoads(text)) {
+      findings.push(finding(file, 'logo/css-url', line, column, `${load} in <style> loads from outside the logo`, 'use url(#id) of an element inside the logo, or plain colours'));
     }
-    if (IMPORT_IN_CSS.test(text)) findings.push(finding(file, 'logo/css-url', line, column, '@import in <style> loads from outside the logo', 'remove the @import'));
   };
   parser.on('text', onCss);
   parser.on('cdata', onCss);
@@ -80,7 +118,7 @@ export const logo: DefinitionRule = ({ source }) => {
     });
     parser.write(svg.text).close();
   } catch (error) {
-    const message = String((error as Error).message).replace(/^[^:]*:\d+:\d+: /, '');
+    const message = visible(String((error as Error).message).replace(/^[^:]*:\d+:\d+: /, ''));
     const { line, column } = here();
     return [...findings, finding(file, 'logo/parse', line, column, `is not well-formed SVG: ${message}`, 'fix the XML at this position')];
   }
@@ -90,7 +128,7 @@ export const logo: DefinitionRule = ({ source }) => {
   if (!box || box.length !== 4 || box.some((n) => !Number.isFinite(n)) || box[2]! <= 0) {
     findings.push(finding(file, 'logo/viewbox', top.line, top.column, 'the <svg> element has no valid viewBox', 'add viewBox="0 0 24 24" (any square box works)'));
   } else if (box[2] !== box[3]) {
-    findings.push(finding(file, 'logo/viewbox', top.line, top.column, `viewBox "${top.viewBox}" is not square (${box[2]}×${box[3]})`, 'use a square viewBox such as "0 0 24 24" and centre the drawing'));
+    findings.push(finding(file, 'logo/viewbox', top.line, top.column, `viewBox "${visible(top.viewBox!)}" is not square (${box[2]}×${box[3]})`, 'use a square viewBox such as "0 0 24 24" and centre the drawing'));
   }
   // Optimizing only makes sense for a safe, parseable logo.
   if (findings.length === 0) {
