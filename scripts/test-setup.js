@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Provisions what the test suites need on a fresh Debian machine: Chromium (browser tests),
-// CNCF distribution (registry tests) and htpasswd (registry auth). Installs only what is missing.
+// CNCF distribution (registry tests), htpasswd (registry basic auth) and openssl (registry token auth). Installs only what is missing.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -8,6 +8,7 @@ const NEEDED = [
   { binary: '/usr/bin/chromium', pkg: 'chromium' },
   { binary: '/usr/bin/docker-registry', pkg: 'docker-registry' },
   { binary: '/usr/bin/htpasswd', pkg: 'apache2-utils' },
+  { binary: '/usr/bin/openssl', pkg: 'openssl' },
 ];
 
 const missing = NEEDED.filter((n) => !existsSync(n.binary)).map((n) => n.pkg);

@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { runChecks } from '../../src/checks/run.ts';
 import { writeFileAtomic } from '../../src/catalog/write-atomic.ts';
 import { buildPrReport } from '../../src/github/pr-report.ts';
-import { placeholderFindings } from '../../src/github/placeholders.ts';
 import { compareFindings } from '../../src/checks/run.ts';
 
 const { values } = parseArgs({
@@ -34,11 +33,7 @@ if (baseRoot && !(await access(path.join(baseRoot, 'catalog.json')).then(() => t
 }
 const baseCatalog = baseRoot ? (await runChecks({ root: path.resolve(baseRoot) })).catalog : undefined;
 const changedFiles = (await readFile(values['changed-files'], 'utf8')).split('\n').map((l) => l.trim()).filter(Boolean);
-// Leftover scaffold placeholders in the PR's definition files (text files only, as read from disk).
-for (const file of changedFiles.filter((f) => /^definitions\/[^/]+\/.+\.(json|md)$/.test(f))) {
-  const text = await readFile(file, 'utf8').catch(() => null);
-  if (text !== null && text.length <= 4 * 1024 * 1024) findings.push(...placeholderFindings(file, text));
-}
+// Leftover scaffold placeholders are the checker's own placeholder/unfilled findings.
 findings.sort(compareFindings);
 const { repository, sha } = values;
 const body = buildPrReport({

@@ -6,7 +6,7 @@ import { changesMarkdown, diffCatalogs, type CatalogChanges } from '../catalog/c
 import type { ArtifactType, Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import { location, summarize } from '../report/text.ts';
-import { PLACEHOLDER } from './placeholders.ts';
+import { PLACEHOLDER } from '../model/placeholder.ts';
 
 /** Hidden marker the executor finds its own comment by. */
 export const MARKER = '<!-- artifact-types:pr-report -->';

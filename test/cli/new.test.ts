@@ -58,8 +58,12 @@ describe('artifact-types new', () => {
     const onDefinition = findings.filter((f) => f.file.endsWith('acme.widget/definition.json'));
     expect(onDefinition.length).toBeGreaterThanOrEqual(4);
     for (const f of onDefinition) expect(lines[f.line - 1]).toContain('TODO:');
-    const fields = new Set(onDefinition.map((f) => f.message.split(' ')[0]));
+    const fields = new Set(onDefinition.filter((f) => f.rule === 'schema/definition').map((f) => f.message.split(' ')[0]));
     expect([...fields].sort()).toEqual(['description', 'homepage', 'sources.0', 'tools.0.homepage']);
+    // Every placeholder line is an error of its own, even where the text would pass the schema.
+    const todoLines = lines.flatMap((line, i) => (line.includes('TODO:') ? [i + 1] : []));
+    expect(onDefinition.filter((f) => f.rule === 'placeholder/unfilled').map((f) => f.line)).toEqual(todoLines);
+    expect(findings.some((f) => f.file.endsWith('README.md') && f.rule === 'placeholder/unfilled' && f.severity === 'error')).toBe(true);
     expect(findings.some((f) => f.file.endsWith('README.md') && /summary/.test(f.message))).toBe(true);
     expect(findings.some((f) => f.file.endsWith('widget.manifest.json') && f.rule === 'examples/invalid-manifest')).toBe(true);
   }, 90_000);

@@ -108,14 +108,3 @@ describe('buildPrReport scope', () => {
     expect(body).toContain('<code>CODEOWNERS:3:18</code>');
   });
 });
-
-describe('placeholderFindings', () => {
-  it('finds each leftover TODO: with its line and column', async () => {
-    const { placeholderFindings } = await import('../../src/github/placeholders.ts');
-    const text = '---\ntitle: X\n---\n## What it is\n\nTODO: what a X is.\n\n```sh\n# TODO: the real commands\n```\n';
-    const found = placeholderFindings('definitions/acme.x/README.md', text);
-    expect(found.map((f) => [f.line, f.column])).toEqual([[6, 1], [9, 3]]);
-    expect(found[0]).toMatchObject({ rule: 'placeholder/unfilled', severity: 'warning', file: 'definitions/acme.x/README.md' });
-    expect(placeholderFindings('a.md', 'all done\n')).toEqual([]);
-  });
-});

@@ -11,7 +11,7 @@ import { ID_PATTERN } from '../../catalog/load.ts';
 import { EMPTY_MEDIA_TYPE, mediaTypeProblems } from '../../classify/index.ts';
 import { optimizeSvg } from '../../checks/svgo-config.ts';
 import { fail } from '../io.ts';
-import { PLACEHOLDER } from '../../github/placeholders.ts';
+import { PLACEHOLDER } from '../../model/placeholder.ts';
 
 export interface ScaffoldFacts {
   id: string;
