@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-describe('validate', () => {
+describe('validate', { timeout: 120_000 }, () => {
   it('exits 0 and says so on a clean catalog', () => {
     const r = cli(['validate']);
     expect(r.code).toBe(0);
@@ -92,7 +92,7 @@ describe('validate', () => {
   });
 });
 
-describe('classify', () => {
+describe('classify', { timeout: 120_000 }, () => {
   it('prints the classification of a file or stdin', () => {
     const file = path.join(W, 'examples/basic.manifest.json');
     const r = cli(['classify', file]);
