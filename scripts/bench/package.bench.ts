@@ -73,7 +73,7 @@ class ScanMap<K, V> {
 function scanLookup(lookup: Lookup): Lookup {
   const scan = <V>(map: ReadonlyMap<string, V>) => new ScanMap(map) as unknown as ReadonlyMap<string, V>;
   return {
-    types: scan(lookup.types), aliases: scan(lookup.aliases), artifactType: scan(lookup.artifactType), config: scan(lookup.config),
+    types: scan(lookup.types), declared: scan(lookup.declared), aliases: scan(lookup.aliases), artifactType: scan(lookup.artifactType), config: scan(lookup.config),
     genericConfig: scan(lookup.genericConfig), genericManifest: scan(lookup.genericManifest), layer: scan(lookup.layer),
     annotation: { manifest: scan(lookup.annotation.manifest), layer: scan(lookup.annotation.layer), entry: scan(lookup.annotation.entry), config: scan(lookup.annotation.config) },
     label: scan(lookup.label), uses: scan(lookup.uses),

@@ -2,7 +2,7 @@
 // Pure and dependency-free: the npm package ships this file as is.
 import type { Classification, ConformanceFinding, Signal } from '../model/classification.ts';
 import type { ArtifactType } from '../model/catalog.ts';
-import { EMPTY_MEDIA_TYPE, lookupKeyValue, lookupMediaType, type Lookup } from './lookup.ts';
+import { EMPTY_MEDIA_TYPE, lookupKeyValue, lookupMediaType, type Declared, type Lookup } from './lookup.ts';
 import { mediaTypeEssence } from './media-type.ts';
 
 /** Validates a config object against a type's schema; returns error messages with JSON pointers. */
@@ -27,6 +27,19 @@ function isObject(value: unknown): value is Json {
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+/**
+ * A matched annotation or label value as text. Key-only matchers accept any value, and String() throws
+ * on objects such as {"toString": 1} or null-prototype ones, so non-strings are shown as JSON.
+ */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
 }
 
 /** Escapes a key for a JSON pointer (RFC 6901). */
@@ -108,7 +121,7 @@ function matchAnnotations(lookup: Lookup, on: 'manifest' | 'layer' | 'entry' | '
   if (!isObject(annotations) || lookup.annotation[on].size === 0) return null;
   for (const [key, value] of Object.entries(annotations)) {
     const id = lookupKeyValue(lookup.annotation[on], key, value);
-    if (id !== undefined) return { id, signal: 'annotation', pointer: `${base}/annotations/${esc(key)}`, value: String(value) };
+    if (id !== undefined) return { id, signal: 'annotation', pointer: `${base}/annotations/${esc(key)}`, value: shown(value) };
   }
   return null;
 }
@@ -141,7 +154,7 @@ function findMatch(lookup: Lookup, manifest: Json, kind: 'manifest' | 'index', c
   if (isObject(labels)) {
     for (const [key, value] of Object.entries(labels)) {
       const id = lookupKeyValue(lookup.label, key, value);
-      if (id !== undefined) return { id, signal: 'configLabel', pointer: `/config/Labels/${esc(key)}`, value: String(value) };
+      if (id !== undefined) return { id, signal: 'configLabel', pointer: `/config/Labels/${esc(key)}`, value: shown(value) };
     }
   }
   if (configType !== null) {
@@ -154,37 +167,33 @@ function findMatch(lookup: Lookup, manifest: Json, kind: 'manifest' | 'index', c
   return null;
 }
 
-function declared(list: ReadonlyArray<{ mediaType: string }>, mediaType: string): boolean {
-  const essence = mediaTypeEssence(mediaType);
-  return list.some((entry) => mediaTypeEssence(entry.mediaType) === essence);
-}
-
-function conformance(type: ArtifactType, manifest: Json, kind: 'manifest' | 'index', options: ClassifyOptions): ConformanceFinding[] {
+function conformance(type: ArtifactType, declared: Declared, manifest: Json, kind: 'manifest' | 'index', options: ClassifyOptions): ConformanceFinding[] {
   const findings: ConformanceFinding[] = [];
   const manifestType = str(manifest.mediaType);
-  if (manifestType !== null && !declared(type.manifestMediaTypes, manifestType)) {
+  if (manifestType !== null && !declared.manifest.has(mediaTypeEssence(manifestType))) {
     findings.push({ code: 'manifest-media-type', severity: 'warning', path: '/mediaType', message: `${type.displayName} is not pushed as ${manifestType}; expected ${type.manifestMediaTypes.map((m) => m.mediaType).join(' or ')}` });
   }
   if (kind === 'manifest') {
     const config = manifest.config as Json;
     const configType = config.mediaType as string;
-    const isEmpty = mediaTypeEssence(configType) === EMPTY_MEDIA_TYPE;
+    const configEssence = mediaTypeEssence(configType);
+    const isEmpty = configEssence === EMPTY_MEDIA_TYPE;
     if (isEmpty && str(manifest.artifactType) === null) {
       findings.push({ code: 'missing-artifact-type', severity: 'error', path: '/artifactType', message: 'config is the empty descriptor, so artifactType must be set (image-spec manifest.md)' });
     }
-    if (!isEmpty && type.configMediaTypes.length > 0 && !declared(type.configMediaTypes, configType)) {
+    if (!isEmpty && declared.config.size > 0 && !declared.config.has(configEssence)) {
       findings.push({ code: 'undeclared-config', severity: 'warning', path: '/config/mediaType', message: `config media type ${configType} is not one ${type.displayName} declares` });
     }
     const layers = Array.isArray(manifest.layers) ? (manifest.layers as Json[]) : [];
-    if (type.layers.length > 0) {
-      layers.forEach((layer, i) => {
-        const mediaType = layer.mediaType as string;
-        if (mediaTypeEssence(mediaType) !== EMPTY_MEDIA_TYPE && !declared(type.layers, mediaType)) {
-          findings.push({ code: 'undeclared-layer', severity: 'warning', path: `/layers/${i}/mediaType`, message: `layer media type ${mediaType} is not one ${type.displayName} declares` });
+    if (declared.layers.size > 0) {
+      const layerEssences = layers.map((layer) => mediaTypeEssence(layer.mediaType as string));
+      layerEssences.forEach((essence, i) => {
+        if (essence !== EMPTY_MEDIA_TYPE && !declared.layers.has(essence)) {
+          findings.push({ code: 'undeclared-layer', severity: 'warning', path: `/layers/${i}/mediaType`, message: `layer media type ${layers[i]!.mediaType as string} is not one ${type.displayName} declares` });
         }
       });
-      const required = type.layers.filter((l) => l.required);
-      if (required.length > 0 && !layers.some((layer) => declared(required, layer.mediaType as string))) {
+      if (declared.required.size > 0 && !layerEssences.some((essence) => declared.required.has(essence))) {
+        const required = type.layers.filter((l) => l.required);
         findings.push({ code: 'missing-layer', severity: 'error', path: '/layers', message: `${type.displayName} needs a layer of type ${required.map((l) => l.mediaType).join(' or ')} (${required[0]!.description})` });
       }
     }
@@ -221,6 +230,6 @@ export function classify(lookup: Lookup, manifest: unknown, options: ClassifyOpt
   result.displayName = type.displayName;
   result.signal = match.signal;
   result.matched = { pointer: match.pointer, value: match.value };
-  result.conformance = conformance(type, manifest, kind, options);
+  result.conformance = conformance(type, lookup.declared.get(type.id)!, manifest, kind, options);
   return result;
 }

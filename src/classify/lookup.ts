@@ -19,8 +19,17 @@ interface ValueMatcher {
   id: string;
 }
 
+/** A type's declared media types, normalized once, for conformance checks. */
+export interface Declared {
+  manifest: ReadonlySet<string>;
+  config: ReadonlySet<string>;
+  layers: ReadonlySet<string>;
+  required: ReadonlySet<string>;
+}
+
 export interface Lookup {
   types: ReadonlyMap<string, ArtifactType>;
+  declared: ReadonlyMap<string, Declared>;
   aliases: ReadonlyMap<string, string>;
   artifactType: ReadonlyMap<string, string>;
   config: ReadonlyMap<string, string>;
@@ -56,9 +65,17 @@ export function buildLookup(types: readonly ArtifactType[]): Lookup {
   const annotation = { manifest: new Map(), layer: new Map(), entry: new Map(), config: new Map() } as Record<Annotation['on'], Map<string, ValueMatcher[]>>;
   const label = new Map<string, ValueMatcher[]>();
   const uses = new Map<string, MediaTypeUse[]>();
+  const declared = new Map<string, Declared>();
+  const essences = (list: ReadonlyArray<{ mediaType: string }>) => new Set(list.map((m) => mediaTypeEssence(m.mediaType)));
 
   for (const type of types) {
     byId.set(type.id, type);
+    declared.set(type.id, {
+      manifest: essences(type.manifestMediaTypes),
+      config: essences(type.configMediaTypes),
+      layers: essences(type.layers),
+      required: essences(type.layers.filter((l) => l.required)),
+    });
     for (const alias of type.aliases) aliases.set(alias, type.id);
     for (const entry of type.manifestMediaTypes) {
       add(uses, mediaTypeEssence(entry.mediaType), { id: type.id, role: 'manifest', info: entry });
@@ -82,7 +99,7 @@ export function buildLookup(types: readonly ArtifactType[]): Lookup {
     }
     for (const entry of type.configLabels) add(label, entry.key, { value: entry.value, id: type.id });
   }
-  return { types: byId, aliases, artifactType, config, genericConfig, genericManifest, layer, annotation, label, uses };
+  return { types: byId, declared, aliases, artifactType, config, genericConfig, genericManifest, layer, annotation, label, uses };
 }
 
 /** Exact (normalized) match first, then the media type without its parameters. */
