@@ -13,7 +13,7 @@ import { createRequestListener } from './fast-lane.ts';
 import { onClientError } from './errors.ts';
 import { loadFromFile, loadFromMemory, loadFromRoot, type CatalogLoader } from './load.ts';
 import { Metrics } from './metrics.ts';
-import { buildState, type CatalogState } from './state.ts';
+import { buildState, warmTypes, type CatalogState } from './state.ts';
 
 export interface Timeouts {
   /** Whole request (headers and body) must arrive within this. */
@@ -84,6 +84,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const load = loaderFor(options);
   let state = await buildState(await load());
+  const warm = (built: CatalogState) => void warmTypes(built).catch((error: unknown) => logger.warn({ err: error }, 'preparing type responses failed'));
+  warm(state);
   let draining = false;
   const metrics = new Metrics();
   const listener = createRequestListener({ current: () => state, logger, metrics, isDraining: () => draining, pageOptions: options.pageOptions, fastLane: options.fastLane });
@@ -99,6 +101,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       try {
         const next = await buildState(await load());
         state = next;
+        warm(next);
         metrics.reloads.ok++;
         logger.info({ types: next.catalog.types.length, version: next.catalog.version, digest: next.catalog.digest }, 'catalog reloaded');
         return true;

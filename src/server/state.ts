@@ -167,6 +167,11 @@ export async function buildState(loaded: LoadedCatalog): Promise<CatalogState> {
   };
 }
 
+/** Prepares every type's response in the background, one at a time, so the first requests find them ready. */
+export async function warmTypes(state: CatalogState): Promise<void> {
+  for (const type of state.catalog.types) await state.typeResponse(type);
+}
+
 /** Summaries matching every word of `q` (case-insensitive substrings). */
 export function search(state: CatalogState, q: string): TypeSummary[] {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);

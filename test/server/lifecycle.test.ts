@@ -223,4 +223,22 @@ describe('the serve command', () => {
       run.child.kill('SIGKILL');
     }
   });
+
+  it('runs two workers with --workers 2: both serve, both reload on SIGHUP, SIGTERM exits 0', async () => {
+    const run = spawnServe(['--root', repo.root, '--workers', '2']);
+    try {
+      const lines = () => run.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      await waitFor('two workers serving', () => (lines().filter((l) => l.msg === 'serving').length === 2 ? true : undefined));
+      const serving = lines().filter((l) => l.msg === 'serving');
+      expect(new Set(serving.map((l) => l.pid)).size).toBe(2);
+      expect(serving[0].url).toBe(serving[1].url); // one shared port
+      expect((await request(`${serving[0].url}/v1/types/sylabs.sif`)).status).toBe(200);
+      run.child.kill('SIGHUP');
+      await waitFor('both reloads', () => (lines().filter((l) => l.msg === 'catalog reloaded').length === 2 ? true : undefined));
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
 });
