@@ -1,6 +1,6 @@
-// dist/: catalog.json plus the logos and config schemas as files. Written into a sibling temp
-// directory and swapped in with renames, so dist/ is always a complete build (old or new).
-import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+// dist/: catalog.json plus the logos and config schemas as files (and the npm package, a step).
+// Each build is written whole into its own directory; dist is a symlink swapped in one rename.
+import { copyFile, lstat, mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../model/catalog.ts';
 
@@ -8,10 +8,24 @@ import type { Catalog } from '../model/catalog.ts';
 export type DistStep = (staging: string, catalog: Catalog, definitionsRoot: string) => Promise<void>;
 export const DIST_STEPS: DistStep[] = [];
 
+/**
+ * Where a build lives: every build gets its own directory beside `out`, and `out` is a symlink to
+ * the current one, replaced by a single rename(2). A build killed at any moment leaves `out`
+ * pointing at the previous complete build or the new complete one, never at nothing.
+ */
+export function buildsDir(out: string): string {
+  return path.join(path.dirname(out), `.${path.basename(out)}-builds`);
+}
+
+async function isRealDirectory(file: string): Promise<boolean> {
+  return lstat(file).then((s) => s.isDirectory() && !s.isSymbolicLink(), () => false);
+}
+
 export async function writeDist(out: string, catalog: Catalog, definitionsRoot: string, steps: readonly DistStep[] = DIST_STEPS): Promise<void> {
-  const staging = `${out}.staging-${process.pid}`;
-  const old = `${out}.old-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
+  const builds = buildsDir(out);
+  const name = `build-${Date.now()}-${process.pid}`;
+  const staging = path.join(builds, name);
+  const link = `${out}.link-${process.pid}`;
   try {
     await mkdir(path.join(staging, 'logos'), { recursive: true });
     await mkdir(path.join(staging, 'schemas'), { recursive: true });
@@ -21,16 +35,29 @@ export async function writeDist(out: string, catalog: Catalog, definitionsRoot: 
       if (type.configSchema) await writeFile(path.join(staging, 'schemas', `${type.id}.json`), `${JSON.stringify(type.configSchema, null, 2)}\n`);
     }
     for (const step of steps) await step(staging, catalog, definitionsRoot);
-    // Swap: dist → dist.old, staging → dist, then drop dist.old. A crash in between leaves
-    // either the old or the new complete build under one of the names.
-    await rm(old, { recursive: true, force: true });
-    await rename(out, old).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
-    await rename(staging, out);
-    await rm(old, { recursive: true, force: true });
+    // A dist/ left as a real directory by an older layout moves into the builds folder once.
+    if (await isRealDirectory(out)) await rename(out, path.join(builds, `build-0-previous`));
+    await rm(link, { force: true });
+    await symlink(path.relative(path.dirname(out), staging), link);
+    await rename(link, out);
   } catch (error) {
+    await rm(link, { force: true });
     await rm(staging, { recursive: true, force: true });
     throw error;
+  }
+  await removeStale(out, name);
+}
+
+/** Drops every build but the current one, and links or staging folders left by killed builds. */
+async function removeStale(out: string, current: string): Promise<void> {
+  const builds = buildsDir(out);
+  for (const entry of await readdir(builds)) {
+    if (entry !== current) await rm(path.join(builds, entry), { recursive: true, force: true });
+  }
+  const base = path.basename(out);
+  for (const entry of await readdir(path.dirname(out))) {
+    if (entry.startsWith(`${base}.link-`) || entry.startsWith(`${base}.staging-`) || entry.startsWith(`${base}.old-`)) {
+      await rm(path.join(path.dirname(out), entry), { recursive: true, force: true });
+    }
   }
 }

@@ -1,6 +1,6 @@
 // The build's guarantees: it refuses a catalog with checker errors, and a failed build never
 // leaves a half-written output (the previous build stays, the staging directory is gone).
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +21,12 @@ async function previousBuild(out: string): Promise<void> {
   await writeFile(path.join(out, 'catalog.json'), '{"previous":true}\n');
 }
 
+/** Anything a build may leave behind: stray links or staging folders, and builds dist does not point to. */
 async function leftovers(): Promise<string[]> {
-  return (await readdir(temp)).filter((name) => name.includes('.staging-') || name.includes('.old-'));
+  const names = (await readdir(temp)).filter((name) => /\.(staging|old|link)-/.test(name));
+  const current = await readlink(path.join(temp, 'dist')).then((target) => path.basename(target), () => null);
+  const builds = (await readdir(path.join(temp, '.dist-builds')).catch(() => [])).filter((b) => b !== current).map((b) => `.dist-builds/${b}`);
+  return [...names, ...builds];
 }
 
 describe('artifact-types build', () => {
