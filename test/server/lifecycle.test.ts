@@ -146,7 +146,37 @@ describe('timeouts', () => {
       expect(end - started).toBeLessThan(3_000);
       expect(i).toBeLessThan(text.length);
       expect(received).toMatch(/^HTTP\/1\.1 408/);
+      expect(received).toContain('"code":"request-timeout"');
+
+      // A connection that never sends anything is cut the same way.
+      const idle = net.connect(Number(new URL(server.url).port), '127.0.0.1');
+      const idleStart = Date.now();
+      let idleReceived = '';
+      idle.on('data', (d) => (idleReceived += d));
+      idle.on('error', () => undefined);
+      await new Promise((resolve) => idle.on('close', resolve));
+      expect(idleReceived).toMatch(/^HTTP\/1\.1 408/);
+      expect(Date.now() - idleStart).toBeLessThan(3_000);
     } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('idle connections', () => {
+  it('300 idle connections do not keep others from being served', async () => {
+    const server = await start({ root: repo.root });
+    const port = Number(new URL(server.url).port);
+    const sockets = await Promise.all(
+      Array.from({ length: 300 }, () => new Promise<net.Socket>((resolve) => {
+        const s = net.connect(port, '127.0.0.1', () => resolve(s));
+        s.on('error', () => undefined);
+      })),
+    );
+    try {
+      for (const path of ['/healthz', '/v1/types/sylabs.sif', '/']) expect((await request(`${server.url}${path}`)).status).toBe(200);
+    } finally {
+      for (const s of sockets) s.destroy();
       await server.close();
     }
   });
