@@ -43,4 +43,6 @@ export const writePackage: DistStep = async (staging, catalog) => {
   await writeDeclarations(dir, catalog);
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(packageJson(catalog), null, 2)}\n`);
   await writeFile(path.join(dir, 'README.md'), packageReadme(catalog));
+  // npm always packs a LICENSE file; the catalog is published under the repository's license.
+  await copyFile(new URL('../../LICENSE', import.meta.url), path.join(dir, 'LICENSE'));
 };

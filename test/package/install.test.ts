@@ -51,9 +51,10 @@ describe('package.json of the installed package', () => {
     const manifestFiles: string[] = ['index.js', 'index.d.ts', 'types/', 'catalog.json', 'logos/', 'schemas/'];
     const paths = pkg.packedFiles.map((f) => f.path);
     for (const file of paths) {
-      const allowed = ['package.json', 'README.md'].includes(file) || manifestFiles.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
+      const allowed = ['package.json', 'README.md', 'LICENSE'].includes(file) || manifestFiles.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
       expect(allowed, file).toBe(true);
     }
+    expect(paths).toContain('LICENSE');
     for (const type of pkg.catalog.types) {
       expect(paths).toContain(`logos/${type.id}.svg`);
       if (type.configSchema) expect(paths).toContain(`schemas/${type.id}.json`);
