@@ -3,6 +3,7 @@
 // engine throws, YAML goes through `yaml` with alias expansion bounded, and data must be a plain object.
 import matter from 'gray-matter';
 import { parseDocument } from 'yaml';
+import { visible } from './visible-text.ts';
 
 export interface FrontMatter {
   data: Record<string, unknown>;
@@ -22,7 +23,24 @@ export class FrontMatterError extends Error {
 }
 
 function refuse(language: string): never {
-  throw new FrontMatterError(`front matter language "${language}" is not allowed`, 1, 'use YAML front matter: start the file with a line that is exactly ---');
+  throw new FrontMatterError(`front matter language "${visible(language.slice(0, 40))}" is not allowed`, 1, 'use YAML front matter: start the file with a line that is exactly ---');
+}
+
+/** Whether any string (or key) in parsed YAML is not well-formed Unicode; iterative, each node once. */
+function holdsLoneSurrogate(data: unknown): boolean {
+  const lone = /[\uD800-\uDFFF]/u;
+  const seen = new Set<unknown>();
+  const stack = [data];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (lone.test(value)) return true;
+    } else if (typeof value === 'object' && value !== null && !seen.has(value)) {
+      seen.add(value);
+      for (const [key, item] of Object.entries(value)) stack.push(key, item);
+    }
+  }
+  return false;
 }
 
 const engines = {
@@ -31,7 +49,9 @@ const engines = {
     const doc = parseDocument(text, { uniqueKeys: true, strict: true, prettyErrors: true });
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) throw problem;
-    return (doc.toJS({ maxAliasCount: 20 }) as object | null) ?? {};
+    const data = (doc.toJS({ maxAliasCount: 20 }) as object | null) ?? {};
+    if (holdsLoneSurrogate(data)) throw new FrontMatterError('front matter holds a lone surrogate (a \\uD800-\\uDFFF escape without its other half)', 2, 'write the character itself instead of an escape');
+    return data;
   },
   javascript: () => refuse('javascript'),
   js: () => refuse('js'),
@@ -76,7 +96,7 @@ function parseFrontMatterUncached(text: string): FrontMatter {
   } catch (error) {
     if (error instanceof FrontMatterError) throw error;
     const e = error as { message?: string; linePos?: Array<{ line: number }> };
-    throw new FrontMatterError(`front matter is not valid YAML: ${String(e.message ?? error).split('\n')[0]}`, (e.linePos?.[0]?.line ?? 1) + 1, 'fix the YAML between the --- lines');
+    throw new FrontMatterError(`front matter is not valid YAML: ${visible(String(e.message ?? error).split('\n')[0]!)}`, (e.linePos?.[0]?.line ?? 1) + 1, 'fix the YAML between the --- lines');
   }
   const data = parsed.data as unknown;
   if (typeof data !== 'object' || data === null || Array.isArray(data) || Object.getPrototypeOf(data) !== Object.prototype) {

@@ -3,6 +3,7 @@
 import { parse, type AnyNode, type DocumentNode, type ElementNode, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
 import type { Finding } from '../model/finding.ts';
 import type { TextSource } from './read-file.ts';
+import { visible } from './visible-text.ts';
 
 export interface JsonSource extends TextSource {
   ast: DocumentNode;
@@ -47,6 +48,19 @@ function finding(source: TextSource, rule: string, loc: { line: number; column: 
   return { rule, severity: 'error', file: source.file, line: loc.line, column: loc.column, message, fix };
 }
 
+/** A lone surrogate: in unicode mode a paired one is a single code point outside this range. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * I-JSON (RFC 7493) strings are well-formed Unicode: a lone surrogate escape ("\ud800") is reported and
+ * replaced, as canonical JSON (the catalog's digests) and UTF-8 output cannot represent it.
+ */
+function wellFormed(value: string, at: { line: number; column: number }, source: TextSource, findings: Finding[]): string {
+  if (!LONE_SURROGATE.test(value)) return value;
+  findings.push(finding(source, 'json/invalid-value', at, 'holds a lone surrogate (a \\uD800-\\uDFFF escape without its other half); I-JSON forbids it', 'write the character itself, or both halves of its surrogate pair'));
+  return value.replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
+}
+
 /** Builds the value from the AST, defining every key as an own property (so `__proto__` cannot set a prototype). */
 function toValue(node: ValueNode, source: TextSource, findings: Finding[]): unknown {
   switch (node.type) {
@@ -54,10 +68,10 @@ function toValue(node: ValueNode, source: TextSource, findings: Finding[]): unkn
       const result: Record<string, unknown> = {};
       const seen = new Map<string, number>();
       for (const member of node.members) {
-        const key = member.name.type === 'String' ? member.name.value : member.name.name;
+        const key = wellFormed(member.name.type === 'String' ? member.name.value : member.name.name, member.name.loc.start, source, findings);
         const previous = seen.get(key);
         if (previous !== undefined) {
-          findings.push(finding(source, 'json/duplicate-key', member.name.loc.start, `key "${key}" appears twice (first on line ${previous}); JSON parsers silently keep only the last`, 'remove one of them'));
+          findings.push(finding(source, 'json/duplicate-key', member.name.loc.start, `key "${visible(key.slice(0, 80))}" appears twice (first on line ${previous}); JSON parsers silently keep only the last`, 'remove one of them'));
         }
         seen.set(key, member.name.loc.start.line);
         if (UNSAFE_KEYS.has(key)) {
@@ -73,7 +87,12 @@ function toValue(node: ValueNode, source: TextSource, findings: Finding[]): unkn
     case 'Array':
       return node.elements.map((element) => toValue(element.value, source, findings));
     case 'String':
+      return wellFormed(node.value, node.loc.start, source, findings);
     case 'Number':
+      // 1e400 parses to Infinity, which JSON cannot hold and canonical JSON refuses.
+      if (Number.isFinite(node.value)) return node.value;
+      findings.push(finding(source, 'json/invalid-value', node.loc.start, 'is a number too large for a double (it would become Infinity)', 'write a smaller number, or a string'));
+      return null;
     case 'Boolean':
       return node.value;
     case 'Null':
@@ -94,7 +113,7 @@ export function parseJsonSource(source: TextSource): JsonParseResult {
     ast = parse(source.text, { mode: 'json', tokens: false, ranges: false });
   } catch (error) {
     const e = error as { message?: string; line?: number; column?: number };
-    const message = String(e.message ?? 'invalid JSON').replace(/\s*\(\d+:\d+\)$/, '');
+    const message = visible(String(e.message ?? 'invalid JSON').replace(/\s*\(\d+:\d+\)$/, ''));
     return { ok: false, findings: [finding(source, 'json/syntax', { line: e.line ?? 1, column: e.column ?? 1 }, `invalid JSON: ${message}`, 'fix the JSON syntax at this position (a missing comma, quote or bracket is the usual cause)')] };
   }
   const findings: Finding[] = [];

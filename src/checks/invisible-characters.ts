@@ -8,12 +8,11 @@ import { positionOf } from '../catalog/json-source.ts';
 import type { TextSource } from '../catalog/read-file.ts';
 import type { DefinitionRule } from './context.ts';
 import { at } from './context.ts';
+import { HIDDEN_ALL, hiddenCharacter, visible } from '../catalog/visible-text.ts';
 
-/** C0 (but tab, LF, CR), DEL, C1, bidi controls, zero-width and invisible characters, tag characters. */
-const HIDDEN_CLASS = '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u115f\\u1160\\u180e\\u200b\\u200e\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\u3164\\ufeff\\uffa0\\u{e0000}-\\u{e007f}]';
-const HIDDEN_ONE = new RegExp(HIDDEN_CLASS, 'u');
-const HIDDEN_ALL = new RegExp(HIDDEN_CLASS, 'gu');
-/** Numeric character references (HTML, XML, Markdown decode them into the characters above). */
+export { visible };
+
+/** Numeric character references: XML and Markdown decode them into the hidden characters. */
 const CHAR_REF = /&#(?:x([0-9a-f]{1,6})|([0-9]{1,7}));/gi;
 /** More than this many in one file is one problem repeated: report the first ones. */
 const MAX_PER_FILE = 10;
@@ -25,17 +24,6 @@ const NAMES: Record<number, string> = {
 };
 
 const codePoint = (c: number) => `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
-
-/** The first hidden character in a string, or null. */
-export function hiddenCharacter(text: string): number | null {
-  const match = HIDDEN_ONE.exec(text);
-  return match ? match[0].codePointAt(0)! : null;
-}
-
-/** The text with every hidden character written as \u{…}, safe to quote in a message. */
-export function visible(text: string): string {
-  return text.replace(HIDDEN_ALL, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
 
 function describe(c: number): string {
   const name = NAMES[c] ?? (c < 0x20 || (c >= 0x7f && c <= 0x9f) ? 'a control character' : c >= 0xe0000 ? 'a tag character' : 'an invisible character');

@@ -4,6 +4,7 @@ import type { ErrorObject } from './ajv.ts';
 import type { JsonSource } from '../catalog/json-source.ts';
 import type { Finding } from '../model/finding.ts';
 import { at } from './context.ts';
+import { visible } from '../catalog/visible-text.ts';
 
 function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
@@ -59,7 +60,8 @@ export function schemaFindings(
   const findings: Finding[] = [];
   for (const error of prune(errors ?? [])) {
     const { pointer, key } = pointerOf(error);
-    const message = `${fieldName(pointer)} ${describe(error)}`;
+    // Keys and values are contributed text: escape control and bidi characters before quoting them.
+    const message = visible(`${fieldName(pointer)} ${describe(error)}`);
     if (seen.has(message)) continue;
     seen.add(message);
     const help = describeField(pointer, error);
