@@ -10,6 +10,8 @@ import type { LoadedCatalog } from './load.ts';
 import { prepare, type Prepared } from './prepared.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** Rendered pages kept per build (see CatalogState.memo). */
+export const PAGE_MEMO = 500;
 export const API_CACHE = 'public, max-age=60, must-revalidate';
 const LOGO_CACHE = 'public, max-age=86400';
 /** What raw.githubusercontent.com sends for user content: an SVG opened directly cannot script. */
@@ -84,7 +86,8 @@ export interface CatalogState {
   docsResponse(type: ArtifactType): Promise<Prepared>;
   docsMarkdown(type: ArtifactType): string;
   mediaTypeResponse(mediaType: string): Promise<Prepared> | null;
-  /** Memo for page renderers (keyed by their own names), dropped with the build. */
+  /** Memo for page renderers (keyed by their own names), dropped with the build; the least recently
+   * used of more than PAGE_MEMO entries are dropped, so crawling 10,000 type pages cannot pin them all. */
   memo<T>(key: string, make: () => T): T;
 }
 
@@ -161,8 +164,12 @@ export async function buildState(loaded: LoadedCatalog): Promise<CatalogState> {
       );
     },
     memo: <T>(key: string, make: () => T): T => {
-      if (!memo.has(key)) memo.set(key, make());
-      return memo.get(key) as T;
+      let value = memo.get(key) as T | undefined;
+      if (value === undefined) value = make();
+      else memo.delete(key); // re-inserted below: Map order is recency order
+      memo.set(key, value);
+      if (memo.size > PAGE_MEMO) memo.delete(memo.keys().next().value!);
+      return value;
     },
   };
 }

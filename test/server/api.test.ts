@@ -337,3 +337,19 @@ describe('bad requests in general', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 });
+
+describe('page memo', () => {
+  it('keeps at most PAGE_MEMO rendered pages, dropping the least recently used', async () => {
+    const { PAGE_MEMO } = await import('../../src/server/state.ts');
+    const state = server.state();
+    let made = 0;
+    const make = () => ++made;
+    expect(state.memo('test:first', make)).toBe(1);
+    for (let i = 0; i < PAGE_MEMO - 1; i++) state.memo(`test:${i}`, make);
+    expect(state.memo('test:first', make)).toBe(1); // still there, and now most recent
+    state.memo('test:overflow', make);
+    expect(state.memo('test:first', make)).toBe(1);
+    const before = made;
+    expect(state.memo('test:0', make)).toBe(before + 1); // the oldest was dropped and is made again
+  });
+});
