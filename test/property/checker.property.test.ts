@@ -124,7 +124,7 @@ const svgAttribute = fc.tuple(
   ),
 );
 const svgText = fc.oneof(fc.constantFrom('', 'alert(1)', 'rect{fill:url(https://e/x)}', '<![CDATA[ a ]]>', '&lol;', '&#x202e;', '&amp;', '@\\69mport "x";'), anyString);
-type SvgNode = { name: string; attributes: Array<[string, string]>; children: SvgNode[]; text: string };
+type SvgNode = { name: string; attributes: Array<[string, string]>; children: readonly SvgNode[]; text: string };
 const svgNode = fc.letrec<{ node: SvgNode }>((tie) => ({
   node: fc.record({ name: svgName, attributes: fc.array(svgAttribute, { maxLength: 4 }), children: fc.oneof({ depthSize: 'small', maxDepth: 3 }, fc.constant([]), fc.array(tie('node'), { maxLength: 3 })), text: svgText }),
 })).node;
