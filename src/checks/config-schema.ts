@@ -33,6 +33,67 @@ function walk(schema: unknown, visit: (node: Node, pointer: string, depth: numbe
   }
 }
 
+/** Keywords that apply a subschema to the same instance: a $ref loop through only these never ends. */
+const SAME_INSTANCE_VALUES = ['not', 'if', 'then', 'else'];
+const SAME_INSTANCE_ARRAYS = ['allOf', 'anyOf', 'oneOf'];
+
+/** Where a local $ref or $dynamicRef can land: "#", "#/json/pointer", or "#name" ($anchor, $dynamicAnchor). */
+function refTargets(ref: string, nodes: Map<string, Node>): string[] {
+  let fragment: string;
+  try {
+    fragment = decodeURIComponent(ref.slice(1));
+  } catch {
+    return [];
+  }
+  if (fragment === '' || fragment.startsWith('/')) return nodes.has(fragment) ? [fragment] : [];
+  return [...nodes].filter(([, node]) => node.$anchor === fragment || node.$dynamicAnchor === fragment).map(([pointer]) => pointer);
+}
+
+/**
+ * The $ref that closes a loop of subschemas applied to the same instance (e.g. a $ref to an ancestor
+ * through allOf only): ajv compiles some of these and then recurses without end on any input.
+ */
+function refCycle(nodes: Map<string, Node>): string | null {
+  const edges = new Map<string, Array<{ to: string; via: string | null }>>();
+  for (const [pointer, node] of nodes) {
+    const out: Array<{ to: string; via: string | null }> = [];
+    for (const key of SAME_INSTANCE_VALUES) if (nodes.has(`${pointer}/${key}`)) out.push({ to: `${pointer}/${key}`, via: null });
+    for (const key of [...SAME_INSTANCE_ARRAYS, 'dependentSchemas']) {
+      const list = node[key];
+      const names = Array.isArray(list) ? list.map((_, i) => String(i)) : isNode(list) && key === 'dependentSchemas' ? Object.keys(list).map(esc) : [];
+      for (const name of names) if (nodes.has(`${pointer}/${key}/${name}`)) out.push({ to: `${pointer}/${key}/${name}`, via: null });
+    }
+    for (const key of ['$ref', '$dynamicRef'] as const) {
+      const ref = node[key];
+      if (typeof ref === 'string' && ref.startsWith('#')) for (const to of refTargets(ref, nodes)) out.push({ to, via: `${pointer}/${key}` });
+    }
+    edges.set(pointer, out);
+  }
+  // Iterative depth-first search: grey nodes are on the current path, so an edge to one closes a loop.
+  // Each frame remembers the $ref it was reached through, to name one $ref of the loop.
+  const state = new Map<string, 'grey' | 'black'>();
+  for (const start of nodes.keys()) {
+    if (state.has(start)) continue;
+    const stack: Array<{ pointer: string; next: number; via: string | null }> = [{ pointer: start, next: 0, via: null }];
+    state.set(start, 'grey');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const edge = edges.get(top.pointer)![top.next++];
+      if (!edge) {
+        state.set(top.pointer, 'black');
+        stack.pop();
+      } else if (state.get(edge.to) === 'grey') {
+        const loop = stack.slice(stack.findIndex((frame) => frame.pointer === edge.to) + 1);
+        return edge.via ?? loop.map((frame) => frame.via).find((via) => via !== null) ?? top.pointer;
+      } else if (!state.has(edge.to)) {
+        state.set(edge.to, 'grey');
+        stack.push({ pointer: edge.to, next: 0, via: edge.via });
+      }
+    }
+  }
+  return null;
+}
+
 /** Why a regex is unsafe to run on untrusted input, or null. Results are cached per pattern. */
 const regexVerdicts = new Map<string, Promise<string | null>>();
 // One analysis at a time per thread: recheck's timeout must measure the analysis, not a queue.
@@ -72,8 +133,11 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
   let nodes = 0;
   const rule = (pointer: string, name: string, message: string, fix: string) => findings.push(at(source, pointer, `config-schema/${name}`, message, fix));
   const regexes: Array<Promise<void>> = [];
+  const subschemas = new Map<string, Node>();
   walk(source.value, (node, pointer, depth) => {
     nodes++;
+    subschemas.set(pointer, node);
+    if (pointer !== '' && node.$id !== undefined) rule(`${pointer}/$id`, 'remote-ref', '$id inside a subschema changes what "#" refers to from there on', 'remove it; only the root may have an $id');
     if (depth === SCHEMA_LIMITS.depth + 1) rule(pointer, 'limits', `subschemas nest deeper than ${SCHEMA_LIMITS.depth} levels`, 'flatten the schema, using $defs for shared parts');
     for (const key of ['$ref', '$dynamicRef'] as const) {
       const ref = node[key];
@@ -104,6 +168,10 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
   });
   await Promise.all(regexes);
   if (nodes > SCHEMA_LIMITS.nodes) findings.push(at(source, '', 'config-schema/limits', `has ${nodes} subschemas (limit ${SCHEMA_LIMITS.nodes})`, 'simplify the schema'));
+  else {
+    const cycle = refCycle(subschemas);
+    if (cycle) rule(cycle, 'ref-cycle', 'this reference loops back to a schema applied to the same value (through $ref, allOf, anyOf, oneOf, not or if only): validation would never end', 'make the recursion go through properties or items, so each step moves into the data');
+  }
   return findings;
 }
 
