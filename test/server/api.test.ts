@@ -323,6 +323,18 @@ describe('bad requests in general', () => {
     errorOf(traversal);
   });
 
+  it('431 JSON for a 20 KB URL', async () => {
+    const res = await request(`${url}/v1/types/${'a'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(errorOf(res).code).toBe('headers-too-large');
+  });
+
+  it('404 with a short message for a long unknown id', async () => {
+    const res = await request(`${url}/v1/types/${'a.'.repeat(2_000)}b`);
+    expect(res.status).toBe(404);
+    expect(errorOf(res).message.length).toBeLessThan(400);
+  });
+
   it('431 JSON for oversized headers', async () => {
     const res = await request(`${url}/v1/catalog`, { headers: { 'X-Big': 'x'.repeat(20_000) } });
     expect(res.status).toBe(431);

@@ -39,10 +39,13 @@ export function typesRouter(current: StateRef): Router {
     const state = current();
     const q = queryString(req, 'q', MAX_QUERY);
     if (q === undefined || q.trim() === '') return sendPrepared(req, res, state.typesResponse);
-    const types = search(state, q);
-    // A search is answered per request; the ETag still lets a client revalidate cheaply.
-    const body = { name: state.catalog.name, version: state.catalog.version, digest: state.catalog.digest, q, count: types.length, types };
-    sendPrepared(req, res, await prepare(body, { type: 'application/json; charset=utf-8', cacheControl: API_CACHE, compress: false }));
+    // Searches are prepared on first use and kept (bounded, per build), so repeating one is cheap.
+    const prepared = state.memo(`search:${q}`, () => {
+      const types = search(state, q);
+      const body = { name: state.catalog.name, version: state.catalog.version, digest: state.catalog.digest, q, count: types.length, types };
+      return prepare(body, { type: 'application/json; charset=utf-8', cacheControl: API_CACHE, compress: false });
+    });
+    sendPrepared(req, res, await prepared);
   });
 
   router.get('/v1/types/:id', async (req, res) => {
