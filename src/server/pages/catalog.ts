@@ -114,11 +114,9 @@ export function catalogPages(current: StateRef): Router {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 256).trim() : '';
     if (req.query.q !== undefined && typeof req.query.q !== 'string') throw new HttpError(400, 'bad-query', 'q must be given once, as a plain string');
     const page = pageNumber(req);
-    const prepared =
-      q === '' && page === 1
-        ? await state.memo<Promise<Prepared>>('page:/', () => prepare(listPage(state, '', 1), { type: HTML, cacheControl: PAGE_CACHE }))
-        : await prepare(listPage(state, q, page), { type: HTML, cacheControl: PAGE_CACHE, compress: false });
-    sendPrepared(req, res, prepared);
+    // Kept in the bounded per-build memo; only the front page is worth compressing ahead.
+    const prepared = state.memo<Promise<Prepared>>(`page:/${JSON.stringify([q, page])}`, () => prepare(listPage(state, q, page), { type: HTML, cacheControl: PAGE_CACHE, compress: q === '' && page === 1 }));
+    sendPrepared(req, res, await prepared);
   });
   router.get('/types/:id', async (req, res) => {
     const state = current();
