@@ -4,6 +4,7 @@ import { classify } from '../classify/index.ts';
 import type { Finding } from '../model/finding.ts';
 import type { CatalogRule } from './context.ts';
 import { at } from './context.ts';
+import { visible } from '../catalog/visible-text.ts';
 
 export const classification: CatalogRule = ({ checked, focus, lookup }) => {
   const findings: Finding[] = [];
@@ -17,10 +18,10 @@ export const classification: CatalogRule = ({ checked, focus, lookup }) => {
       if (example.role === 'manifest') {
         if (result.id !== entry.id) {
           const got = result.id ? `as ${result.id} (by ${result.signal} ${result.matched?.value})` : `as nothing (media types: ${[result.mediaTypes.artifactType, result.mediaTypes.config, ...result.mediaTypes.layers].filter(Boolean).join(', ')})`;
-          findings.push(at(example.source, result.matched?.pointer ?? '', 'examples/misclassified', `classifies ${got}, not as ${entry.id}`, 'make the example match what the tool pushes, or add the identifying media type, annotation or label to definition.json'));
+          findings.push(at(example.source, result.matched?.pointer ?? '', 'examples/misclassified', `classifies ${visible(got)}, not as ${entry.id}`, 'make the example match what the tool pushes, or add the identifying media type, annotation or label to definition.json'));
         }
         for (const c of result.id === entry.id ? result.conformance : []) {
-          findings.push(at(example.source, c.path.startsWith('/config/') && config !== undefined ? '' : c.path, 'examples/conformance', `${c.code}: ${c.message}`, 'declare the media type in definition.json, or fix the example', c.severity));
+          findings.push(at(example.source, c.path.startsWith('/config/') && config !== undefined ? '' : c.path, 'examples/conformance', `${c.code}: ${visible(c.message)}`, 'declare the media type in definition.json, or fix the example', c.severity));
         }
       } else if (result.id === entry.id && result.conformance.length === 0) {
         findings.push(at(example.source, result.matched?.pointer ?? '', 'examples/near-miss', `negative example classifies as ${entry.id} and conforms`, 'make the near miss differ in what identifies the type, or in a required layer'));

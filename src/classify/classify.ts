@@ -76,23 +76,27 @@ function shapeError(manifest: Json, kind: 'manifest' | 'index'): { pointer: stri
   if (manifest.annotations !== undefined && !isObject(manifest.annotations)) {
     return { pointer: '/annotations', message: 'annotations must be an object of strings' };
   }
-  const descriptors: Array<[string, unknown]> = [];
-  if (kind === 'manifest') {
-    if (!isObject(manifest.config)) return { pointer: '/config', message: 'config must be a descriptor object' };
-    descriptors.push(['/config', manifest.config]);
-    if (manifest.layers !== undefined && !Array.isArray(manifest.layers)) return { pointer: '/layers', message: 'layers must be an array of descriptors' };
-    (manifest.layers as unknown[] | undefined)?.forEach((layer, i) => descriptors.push([`/layers/${i}`, layer]));
-  } else {
-    if (!Array.isArray(manifest.manifests)) return { pointer: '/manifests', message: 'manifests must be an array of descriptors' };
-    manifest.manifests.forEach((entry, i) => descriptors.push([`/manifests/${i}`, entry]));
+  const list = kind === 'manifest' ? 'layers' : 'manifests';
+  if (kind === 'manifest' && !isObject(manifest.config)) return { pointer: '/config', message: 'config must be a descriptor object' };
+  if (kind === 'manifest' ? manifest.layers !== undefined && !Array.isArray(manifest.layers) : !Array.isArray(manifest.manifests)) {
+    return { pointer: `/${list}`, message: `${list} must be an array of descriptors` };
   }
-  if (manifest.subject !== undefined) descriptors.push(['/subject', manifest.subject]);
-  for (const [pointer, descriptor] of descriptors) {
-    if (!isObject(descriptor)) return { pointer, message: 'must be a descriptor object with mediaType, digest and size' };
-    if (typeof descriptor.mediaType !== 'string') return { pointer: `${pointer}/mediaType`, message: 'mediaType must be a string' };
-    if (descriptor.annotations !== undefined && !isObject(descriptor.annotations)) {
-      return { pointer: `${pointer}/annotations`, message: 'annotations must be an object of strings' };
-    }
+  const first = kind === 'manifest' ? descriptorError('/config', manifest.config) : null;
+  if (first) return first;
+  // An index loop that stops at the first problem: forEach would skip the holes of a sparse array.
+  const entries = (manifest[list] as unknown[] | undefined) ?? [];
+  for (let i = 0; i < entries.length; i++) {
+    const problem = descriptorError(`/${list}/${i}`, entries[i]);
+    if (problem) return problem;
+  }
+  return manifest.subject === undefined ? null : descriptorError('/subject', manifest.subject);
+}
+
+function descriptorError(pointer: string, descriptor: unknown): { pointer: string; message: string } | null {
+  if (!isObject(descriptor)) return { pointer, message: 'must be a descriptor object with mediaType, digest and size' };
+  if (typeof descriptor.mediaType !== 'string') return { pointer: `${pointer}/mediaType`, message: 'mediaType must be a string' };
+  if (descriptor.annotations !== undefined && !isObject(descriptor.annotations)) {
+    return { pointer: `${pointer}/annotations`, message: 'annotations must be an object of strings' };
   }
   return null;
 }

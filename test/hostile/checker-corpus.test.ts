@@ -11,7 +11,7 @@ import { describeFindings, loadCases, makeTemplate, materialize, relativeTo } fr
 import { cell, writeReportSection } from './reliability-report.ts';
 
 const CRASH_RULES = ['checker/internal', 'checker/crash', 'checker/timeout'];
-const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const cases = loadCases();
 const temp = mkdtempSync(path.join(os.tmpdir(), 'hostile-corpus-'));
 const markers = [...new Set(cases.flatMap((c) => (c.marker ? [c.marker] : [])))];

@@ -53,6 +53,17 @@ describe('classifier versus hostile manifests', () => {
     expect(classify(lookup, { ...JSON.parse(manifest('')), annotations }).id).toBeNull();
   });
 
+  it('reports a hole in a sparse layers or manifests array (found by the property tests)', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(classify(lookup, { config: { mediaType: 'application/vnd.oci.image.config.v1+json' }, layers: [, { mediaType: 'x' }] }).error?.pointer).toBe('/layers/0');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(classify(lookup, { manifests: [{ mediaType: 'x' }, ,] }).error?.pointer).toBe('/manifests/1');
+    // A huge sparse array is refused at its first hole, not walked.
+    const layers: unknown[] = [];
+    layers.length = 2 ** 32 - 1;
+    expect(classify(lookup, { config: { mediaType: 'x' }, layers }).error?.pointer).toBe('/layers/0');
+  });
+
   it('reports wrong shapes as errors with a pointer', () => {
     expect(classify(lookup, JSON.parse(manifest('').replace('"layers":[]', '"layers":[1]'))).error).toEqual({ pointer: '/layers/0', message: expect.stringContaining('descriptor') });
     expect(classify(lookup, JSON.parse('{"manifests":{"length":1e9}}')).error?.pointer).toBe('/manifests');
