@@ -7,6 +7,7 @@ import type { DefinitionRule } from './context.ts';
 import { at } from './context.ts';
 import { contributedSchemaAjv } from './ajv.ts';
 import { schemaFindings } from './schema-findings.ts';
+import { visible } from '../catalog/visible-text.ts';
 
 export const SCHEMA_LIMITS = { depth: 24, nodes: 5000, enum: 500, patternLength: 500 };
 
@@ -94,38 +95,55 @@ function refCycle(nodes: Map<string, Node>): string | null {
   return null;
 }
 
+/** Analysis time for one pattern, and for all the patterns of one schema together. */
+export const REGEX_TIME = { perPatternMs: 5000, perSchemaMs: 10_000 };
+
+/** Analysis time a schema's patterns have used so far: many slow patterns must not add up without bound. */
+export interface RegexBudget {
+  spentMs: number;
+}
+
 /** Why a regex is unsafe to run on untrusted input, or null. Results are cached per pattern. */
 const regexVerdicts = new Map<string, Promise<string | null>>();
 // One analysis at a time per thread: recheck's timeout must measure the analysis, not a queue.
 let queue: Promise<unknown> = Promise.resolve();
-export function regexProblem(pattern: string): Promise<string | null> {
-  let verdict = regexVerdicts.get(pattern);
-  if (!verdict) {
-    verdict = queue.then(() => judgeRegex(pattern));
-    queue = verdict.catch(() => null);
-    regexVerdicts.set(pattern, verdict);
-  }
+export function regexProblem(pattern: string, budget: RegexBudget = { spentMs: 0 }): Promise<string | null> {
+  const cached = regexVerdicts.get(pattern);
+  if (cached) return cached;
+  const judged = queue.then(() => judgeRegex(pattern, budget));
+  queue = judged.catch(() => null);
+  const verdict = judged.then((j) => j.verdict);
+  regexVerdicts.set(pattern, verdict);
+  // A verdict forced by one schema's budget says nothing about the pattern: do not keep it.
+  void judged.then((j) => j.cacheable || regexVerdicts.delete(pattern), () => regexVerdicts.delete(pattern));
   return verdict;
 }
 
 /** recheck's async API talks to its native agent directly (the sync one adds a worker round trip). */
-async function judgeRegex(pattern: string): Promise<string | null> {
+async function judgeRegex(pattern: string, budget: RegexBudget): Promise<{ verdict: string | null; cacheable: boolean }> {
+  if (pattern.length > SCHEMA_LIMITS.patternLength) return { verdict: `is ${pattern.length} characters long (limit ${SCHEMA_LIMITS.patternLength})`, cacheable: true };
+  const timeout = Math.min(REGEX_TIME.perPatternMs, REGEX_TIME.perSchemaMs - budget.spentMs);
+  if (timeout <= 0) return { verdict: `was not analysed: this schema's patterns already took ${REGEX_TIME.perSchemaMs / 1000} s to check`, cacheable: false };
+  const started = Date.now();
   let verdict: string | null = null;
-  if (pattern.length > SCHEMA_LIMITS.patternLength) verdict = `is ${pattern.length} characters long (limit ${SCHEMA_LIMITS.patternLength})`;
-  else {
-    try {
-      new RegExp(pattern, 'u');
-      // The automaton checker is an exact static analysis for the features it supports and says
-      // "unknown" (an error here) for the rest; 'auto' would fall back to fuzzing, ~40x slower on
-      // counted repetitions like {1,64}, for the same verdicts on every case in our fixtures.
-      const result = await check(pattern, 'u', { checker: 'automaton', timeout: 5000 });
-      if (result.status === 'vulnerable') verdict = `can backtrack catastrophically (${result.complexity.type} time${result.attack ? `, e.g. on "${result.attack.pattern.slice(0, 40)}"` : ''})`;
-      else if (result.status === 'unknown') verdict = 'could not be proven safe from catastrophic backtracking';
-    } catch (error) {
-      verdict = `is not a valid regular expression: ${(error as Error).message}`;
+  let cutShort = false;
+  try {
+    new RegExp(pattern, 'u');
+    // The automaton checker is an exact static analysis for the features it supports and says
+    // "unknown" (an error here) for the rest; 'auto' would fall back to fuzzing, ~40x slower on
+    // counted repetitions like {1,64}, for the same verdicts on every case in our fixtures.
+    const result = await check(pattern, 'u', { checker: 'automaton', timeout });
+    if (result.status === 'vulnerable') verdict = `can backtrack catastrophically (${result.complexity.type} time${result.attack ? `, e.g. on "${result.attack.pattern.slice(0, 40)}"` : ''})`;
+    else if (result.status === 'unknown') {
+      verdict = 'could not be proven safe from catastrophic backtracking';
+      cutShort = timeout < REGEX_TIME.perPatternMs;
     }
+  } catch (error) {
+    verdict = `is not a valid regular expression: ${(error as Error).message}`;
+  } finally {
+    budget.spentMs += Date.now() - started;
   }
-  return verdict;
+  return { verdict, cacheable: !cutShort };
 }
 
 async function structuralFindings(source: JsonSource): Promise<Finding[]> {
@@ -134,6 +152,7 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
   const rule = (pointer: string, name: string, message: string, fix: string) => findings.push(at(source, pointer, `config-schema/${name}`, message, fix));
   const regexes: Array<Promise<void>> = [];
   const subschemas = new Map<string, Node>();
+  const budget: RegexBudget = { spentMs: 0 };
   walk(source.value, (node, pointer, depth) => {
     nodes++;
     subschemas.set(pointer, node);
@@ -141,7 +160,7 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
     if (depth === SCHEMA_LIMITS.depth + 1) rule(pointer, 'limits', `subschemas nest deeper than ${SCHEMA_LIMITS.depth} levels`, 'flatten the schema, using $defs for shared parts');
     for (const key of ['$ref', '$dynamicRef'] as const) {
       const ref = node[key];
-      if (typeof ref === 'string' && !ref.startsWith('#')) rule(`${pointer}/${key}`, 'remote-ref', `${key} "${ref.slice(0, 80)}" points outside this schema`, 'copy what it refers to into $defs and use "#/$defs/…"');
+      if (typeof ref === 'string' && !ref.startsWith('#')) rule(`${pointer}/${key}`, 'remote-ref', `${key} "${visible(ref.slice(0, 80))}" points outside this schema`, 'copy what it refers to into $defs and use "#/$defs/…"');
     }
     if (Array.isArray(node.enum) && node.enum.length > SCHEMA_LIMITS.enum) rule(`${pointer}/enum`, 'limits', `enum has ${node.enum.length} values (limit ${SCHEMA_LIMITS.enum})`, 'use a pattern or a shorter list');
     for (const key of ['pattern', 'format'] as const) {
@@ -160,8 +179,8 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
     if (isNode(node.patternProperties)) for (const key of Object.keys(node.patternProperties)) patterns.push([`${pointer}/patternProperties/${esc(key)}`, key]);
     for (const [where, pattern] of patterns) {
       regexes.push(
-        regexProblem(pattern).then((problem) => {
-          if (problem) rule(where, 'redos', `pattern "${pattern.slice(0, 60)}" ${problem}`, 'rewrite it without nested or overlapping quantifiers, e.g. ^[a-z0-9]+(-[a-z0-9]+)*$');
+        regexProblem(pattern, budget).then((problem) => {
+          if (problem) rule(where, 'redos', `pattern "${visible(pattern.slice(0, 60))}" ${visible(problem)}`, 'rewrite it without nested or overlapping quantifiers, e.g. ^[a-z0-9]+(-[a-z0-9]+)*$');
         }),
       );
     }
@@ -180,7 +199,7 @@ export function compileConfigSchema(source: JsonSource): { validate: ReturnType<
   try {
     return { validate: contributedSchemaAjv().compile(source.value as object) };
   } catch (error) {
-    const message = String((error as Error).message).split('\n')[0]!;
+    const message = visible(String((error as Error).message).split('\n')[0]!);
     return { finding: at(source, '', 'config-schema/invalid', `does not compile as a JSON Schema (draft 2020-12, ajv strict mode): ${message}`, 'fix the keyword named; strict mode rejects unknown keywords and formats') };
   }
 }
