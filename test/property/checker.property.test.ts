@@ -197,11 +197,11 @@ const schema = fc.letrec<{ schema: unknown; object: Record<string, unknown> }>((
 describe('checker properties', () => {
   it('definition.json with a value replaced or a key added', async () => {
     const base = json('definition.json');
-    await holds(outcomes, 'definition.json with one value replaced by hostile JSON, or a hostile key added', fc.asyncProperty(mutation, async ({ steps, newKey, replacement }) => sound(await checkWith('definition.json', JSON.stringify(mutate(base, steps, newKey, replacement), null, 2)))), 90_001, 60);
+    await holds(outcomes, 'definition.json with one value replaced by hostile JSON, or a hostile key added', fc.asyncProperty(mutation, async ({ steps, newKey, replacement }) => sound(await checkWith('definition.json', JSON.stringify(mutate(base, steps, newKey, replacement), null, 2)))), 90_001, 150);
   });
 
   it('definition.json with its text edited', async () => {
-    await holds(outcomes, 'definition.json with characters deleted and any text inserted', fc.asyncProperty(textEdits, async (edits) => sound(await checkWith('definition.json', edit(text('definition.json'), edits)))), 90_002, 60);
+    await holds(outcomes, 'definition.json with characters deleted and any text inserted', fc.asyncProperty(textEdits, async (edits) => sound(await checkWith('definition.json', edit(text('definition.json'), edits)))), 90_002, 150);
   });
 
   it('definition.json with its bytes changed', async () => {
@@ -215,28 +215,28 @@ describe('checker properties', () => {
         sound(await checkWith('definition.json', changed.subarray(0, cut === 0 ? changed.length : cut)));
       }),
       90_003,
-      40,
+      100,
     );
   });
 
   it('logo.svg generated from hostile elements and attributes', async () => {
-    await holds(outcomes, 'logo.svg built from scripts, handlers, hrefs, CSS, namespaces, DOCTYPEs and random text', fc.asyncProperty(svgDocument, async (svg) => sound(await checkWith('logo.svg', svg))), 90_004, 80);
+    await holds(outcomes, 'logo.svg built from scripts, handlers, hrefs, CSS, namespaces, DOCTYPEs and random text', fc.asyncProperty(svgDocument, async (svg) => sound(await checkWith('logo.svg', svg))), 90_004, 200);
   });
 
   it('logo.svg with its text edited', async () => {
-    await holds(outcomes, 'the base logo with characters deleted and any text inserted', fc.asyncProperty(textEdits, async (edits) => sound(await checkWith('logo.svg', edit(text('logo.svg'), edits)))), 90_005, 40);
+    await holds(outcomes, 'the base logo with characters deleted and any text inserted', fc.asyncProperty(textEdits, async (edits) => sound(await checkWith('logo.svg', edit(text('logo.svg'), edits)))), 90_005, 100);
   });
 
   it('README.md with any front matter', async () => {
-    await holds(outcomes, 'README.md front matter in any language, with YAML anchors, aliases, tags and merge keys', fc.asyncProperty(readme, async (markdown) => sound(await checkWith('README.md', markdown))), 90_006, 80);
+    await holds(outcomes, 'README.md front matter in any language, with YAML anchors, aliases, tags and merge keys', fc.asyncProperty(readme, async (markdown) => sound(await checkWith('README.md', markdown))), 90_006, 200);
   });
 
   it('config.schema.json generated from JSON Schema keywords', async () => {
-    await holds(outcomes, 'config.schema.json from keywords with hostile values: remote refs, ReDoS patterns, $data, prototype keys', fc.asyncProperty(schema, async (s) => sound(await checkWith('config.schema.json', JSON.stringify(s)))), 90_007, 60);
+    await holds(outcomes, 'config.schema.json from keywords with hostile values: remote refs, ReDoS patterns, $data, prototype keys', fc.asyncProperty(schema, async (s) => sound(await checkWith('config.schema.json', JSON.stringify(s)))), 90_007, 150);
   });
 
   it('an example manifest with a value replaced or a key added', async () => {
     const base = json('examples/basic.manifest.json');
-    await holds(outcomes, 'examples/basic.manifest.json with one value replaced by hostile JSON, or a hostile key added', fc.asyncProperty(mutation, async ({ steps, newKey, replacement }) => sound(await checkWith('examples/basic.manifest.json', JSON.stringify(mutate(base, steps, newKey, replacement))))), 90_008, 60);
+    await holds(outcomes, 'examples/basic.manifest.json with one value replaced by hostile JSON, or a hostile key added', fc.asyncProperty(mutation, async ({ steps, newKey, replacement }) => sound(await checkWith('examples/basic.manifest.json', JSON.stringify(mutate(base, steps, newKey, replacement))))), 90_008, 150);
   });
 });
