@@ -49,6 +49,11 @@ it('every documented path answers (not 404 for the path itself)', async () => {
     if (path === '/v1/media-types') path += `?mediaType=${encodeURIComponent(sample.mediaType!)}`;
     const method = Object.keys(operations)[0]!.toUpperCase();
     const res = await request(`${server.url}${path}`, method === 'POST' ? { method, headers: { 'Content-Type': 'application/json' }, body: '{"schemaVersion":2,"config":{"mediaType":"a/b","digest":"d","size":1},"layers":[]}' } : {});
+    if (path === '/registry') {
+      // This server has no --registry: the page answers for itself, with its own 404.
+      expect([res.status, res.json().error.code], path).toEqual([404, 'no-registry']);
+      continue;
+    }
     expect(res.status, `${method} ${path}`).toBe(200);
   }
 });

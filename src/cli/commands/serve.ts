@@ -12,8 +12,43 @@ interface ServeOptions {
   port: string;
   root: string;
   catalog?: string;
+  catalogFrom?: string;
+  registry?: string;
+  username?: string;
+  password?: string;
   watch?: boolean;
   workers: string;
+}
+
+/**
+ * Where the catalog comes from: --catalog-from (pulled from a registry and verified, pulled again
+ * on reload), --catalog (a prebuilt catalog.json), or definitions/ (checked). Composed here, at the
+ * edge, because the server does not depend on the registry client.
+ */
+async function catalogLoader(options: ServeOptions) {
+  const { loadFromFile, loadFromMemory, loadFromRoot } = await import('../../server/index.ts');
+  if (options.catalog && options.catalogFrom) throw new UsageError('give --catalog or --catalog-from, not both');
+  if (options.catalogFrom) {
+    const { credentialsFrom, fetchCatalog } = await import('../../registry/index.ts');
+    const reference = options.catalogFrom;
+    const credentials = credentialsFrom(options);
+    return async () => {
+      const fetched = await fetchCatalog(reference, { credentials });
+      const logos = new Map([...fetched.logos].map(([id, svg]) => [id, svg.toString('utf8')]));
+      return { ...(await loadFromMemory(fetched.catalog, { logos })()), source: `${reference}@${fetched.digest}` };
+    };
+  }
+  return options.catalog ? loadFromFile(options.catalog) : loadFromRoot(options.root);
+}
+
+/** The /registry page's options: the registry given with --registry, listed with the served catalog. */
+async function registryPage(options: ServeOptions, current: () => Promise<import('../../model/catalog.ts').Catalog>) {
+  if (!options.registry) return undefined;
+  const { credentialsFrom, listRegistry, parseRegistry } = await import('../../registry/index.ts');
+  parseRegistry(options.registry); // a usage error now, not at the first page view
+  const credentials = credentialsFrom(options);
+  const url = options.registry;
+  return { url, list: async () => listRegistry(url, await current(), { credentials, logoUrl: (id: string) => `/v1/types/${id}/logo.svg` }) };
 }
 
 function integer(value: string, name: string, min: number, max: number): number {
@@ -23,9 +58,11 @@ function integer(value: string, name: string, min: number, max: number): number 
 
 async function serveOne(options: ServeOptions, port: number): Promise<void> {
   const { startServer } = await import('../../server/index.ts');
-  let running;
+  let running: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    running = await startServer({ host: options.host, port, root: options.root, catalogFile: options.catalog, watch: options.watch });
+    const load = await catalogLoader(options);
+    const registry = await registryPage(options, async () => running!.state().catalog);
+    running = await startServer({ host: options.host, port, load, root: options.root, catalogFile: options.catalog, watch: options.watch, pageOptions: { registry } });
   } catch (error) {
     if (error instanceof CatalogError) {
       if (error.findings.length > 0) process.stderr.write(formatText(error.findings, 0));
@@ -35,21 +72,21 @@ async function serveOne(options: ServeOptions, port: number): Promise<void> {
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') fail(`cannot listen on ${options.host}:${port}: ${code}`);
     throw error;
   }
-  process.on('SIGHUP', () => void running.reload());
-  const stop = () => void running.close().then(() => process.exit(0));
+  const server = running;
+  process.on('SIGHUP', () => void server.reload());
+  const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   process.on('message', (message) => {
-    if (message === 'reload') void running.reload();
+    if (message === 'reload') void server.reload();
     if (message === 'shutdown') stop();
   });
 }
 
 /** The primary checks the catalog once (so a bad one is refused with its findings), then forks. */
 async function serveCluster(options: ServeOptions, port: number, workers: number): Promise<void> {
-  const { loadFromFile, loadFromRoot } = await import('../../server/index.ts');
   try {
-    await (options.catalog ? loadFromFile(options.catalog) : loadFromRoot(options.root))();
+    await (await catalogLoader(options))();
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
     if (error.findings.length > 0) process.stderr.write(formatText(error.findings, 0));
@@ -84,6 +121,10 @@ export function register(program: Command): void {
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').env('PORT').default('8080'))
     .option('--root <dir>', 'the definitions directory', 'definitions')
     .option('--catalog <file>', 'serve a prebuilt catalog.json (logos from logos/ beside it) instead of building')
+    .option('--catalog-from <reference>', 'serve the catalog artifact pulled from a registry (registry/repository:tag or @digest), verified; SIGHUP pulls again')
+    .option('--registry <url>', 'enable the /registry page, listing this registry with every artifact named')
+    .option('--username <name>', 'registry user for --catalog-from and --registry (or ARTIFACT_TYPES_REGISTRY_USERNAME)')
+    .option('--password <password>', 'registry password (or ARTIFACT_TYPES_REGISTRY_PASSWORD)')
     .option('--watch', 'reload when files change (development)')
     .addOption(new Option('--workers <n>', 'processes sharing the port (node:cluster)').env('WORKERS').default('1'))
     .action(async (options: ServeOptions) => {

@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import type { StateRef } from '../api/types.ts';
 import { ASSET_ROUTES, assetsRouter } from './assets.ts';
 import { CATALOG_PAGE_ROUTES, catalogPages } from './catalog.ts';
+import { REGISTRY_PAGE_ROUTES, registryPages, type RegistryPageOptions } from './registry.ts';
 
 export interface PageContext {
   current: StateRef;
@@ -19,4 +20,5 @@ export interface PageModule {
 export const PAGES: PageModule[] = [
   { routes: CATALOG_PAGE_ROUTES, router: ({ current }) => catalogPages(current) },
   { routes: ASSET_ROUTES, router: () => assetsRouter() },
+  { routes: REGISTRY_PAGE_ROUTES, router: ({ current, options }) => registryPages(current, options.registry as RegistryPageOptions | undefined) },
 ];
