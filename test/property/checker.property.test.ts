@@ -13,7 +13,7 @@ import { makeTemplate } from '../hostile/corpus.ts';
 import { holds, PROTOTYPE_KEYS, reportProperties, type PropertyOutcome } from './properties.ts';
 
 const outcomes: PropertyOutcome[] = [];
-const PROPERTY_COUNT = 8;
+const PROPERTY_COUNT = 9;
 const temp = mkdtempSync(path.join(os.tmpdir(), 'checker-properties-'));
 const repo = path.join(temp, 'repo');
 const folder = path.join(repo, 'definitions', 'example.widget.bundle');
@@ -198,6 +198,41 @@ describe('checker properties', () => {
   it('definition.json with a value replaced or a key added', async () => {
     const base = json('definition.json');
     await holds(outcomes, 'definition.json with one value replaced by hostile JSON, or a hostile key added', fc.asyncProperty(mutation, async ({ steps, newKey, replacement }) => sound(await checkWith('definition.json', JSON.stringify(mutate(base, steps, newKey, replacement), null, 2)))), 90_001, 150);
+  });
+
+  it('a definition.json that passes the schema, with hostile strings wherever it allows free text', async () => {
+    const base = json('definition.json') as Record<string, any>;
+    const free = (min: number, max: number) => fc.string({ unit: 'binary', minLength: min, maxLength: max });
+    const line = (max: number) => free(1, max - 2).map((t) => t.replace(/[\n\r\u2028\u2029]/g, 'x'));
+    const hostile = fc.record({
+      displayName: line(58).map((t) => `W${t}W`.slice(0, 60)),
+      description: line(280).map((t) => `Description ${t}.`),
+      mediaType: free(3, 300),
+      note: free(3, 300),
+      layerDescription: free(3, 300),
+      labelKey: free(1, 200),
+      value: free(0, 300),
+      toolName: free(1, 60),
+    });
+    await holds(
+      outcomes,
+      'a schema-valid definition.json with any text in display name, description, legacy media types, notes, labels, annotation values and tool names',
+      fc.asyncProperty(hostile, async (h) => {
+        const definition = {
+          ...base,
+          displayName: h.displayName,
+          description: h.description,
+          artifactTypes: [...base.artifactTypes, { mediaType: h.mediaType, legacy: true, note: h.note }],
+          layers: [...base.layers, { mediaType: h.mediaType, description: h.layerDescription }],
+          configLabels: [{ key: h.labelKey, value: h.value }],
+          annotations: [{ key: 'org.example.widget', value: h.value, on: 'manifest', identifying: true }],
+          tools: [{ ...base.tools[0], name: h.toolName }],
+        };
+        sound(await checkWith('definition.json', JSON.stringify(definition, null, 2)));
+      }),
+      90_009,
+      150,
+    );
   });
 
   it('definition.json with its text edited', async () => {
