@@ -71,6 +71,19 @@ describe('checker versus hostile pull requests', () => {
     expect(await check(template, 0)).toEqual([]);
   });
 
+  it('the worker pool cuts a folder that takes too long at its time bound and still checks the rest', { timeout: 30_000 }, async () => {
+    // The slowest case in the corpus (about 10 s of ReDoS analysis) against a 2 s bound.
+    const spec = cases.find((c) => c.name === 'schema-redos-slow-analysis')!;
+    const repo = path.join(temp, 'pool-timeout');
+    materialize(template, repo, spec);
+    const { findings } = await runChecks({ root: path.join(repo, 'definitions'), workers: 1, folderTimeoutMs: 2000 });
+    const relative = relativeTo(repo, findings);
+    expect(relative.filter((f) => f.rule === 'checker/timeout').map((f) => f.file)).toEqual(['definitions/example.widget.bundle']);
+    // The other folder was checked in full: its clean files gave no findings, and nothing crashed.
+    expect(relative.filter((f) => f.file.startsWith('definitions/example.gadget.package'))).toEqual([]);
+    expect(relative.filter((f) => f.rule === 'checker/internal' || f.rule === 'checker/crash')).toEqual([]);
+  });
+
   for (const spec of cases) {
     it(`${spec.name}: rejected with ${[...new Set(spec.expect.map((e) => e.rule))].join(', ')}`, { timeout: 20_000 }, async () => {
       const outcome = { passed: false, rules: [...new Set(spec.expect.map((e) => e.rule))], pool: Boolean(spec.pool) };
