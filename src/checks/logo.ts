@@ -11,6 +11,7 @@ import { visible } from './invisible-characters.ts';
 const FORBIDDEN_ELEMENTS = new Set(['script', 'foreignobject', 'image', 'iframe', 'embed', 'object', 'audio', 'video', 'canvas', 'animate', 'set', 'animatemotion', 'animatetransform', 'handler', 'listener', 'feimage', 'a']);
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const URL_IN_CSS = /url\s*\(\s*(['"]?)\s*([^'")\s]*)/gi;
 const IMPORT_IN_CSS = /@import/i;
 /** CSS functions that load an image from a bare string, without url(). */
@@ -49,7 +50,9 @@ export const logo: DefinitionRule = ({ source }) => {
   const parser = new SaxesParser({ xmlns: true, position: true });
   let depth = 0;
   let root: { viewBox?: string; line: number; column: number } | null = null;
-  let inStyle = false;
+  // A <style>'s CSS is all its text together: an XML comment or CDATA break (u<!---->rl) splits it for
+  // the parser but not for the browser, so it is judged whole at </style>.
+  let style: { css: string; line: number; column: number } | null = null;
   const here = () => ({ line: parser.line, column: Math.max(parser.column, 1) });
   parser.on('doctype', () => {
     const { line, column } = here();
@@ -81,13 +84,15 @@ export const logo: DefinitionRule = ({ source }) => {
     } else if (FORBIDDEN_ELEMENTS.has(name)) {
       findings.push(finding(file, 'logo/forbidden-element', line, column, `<${shown}> is not allowed in a logo (it can run script, animate links or load content)`, `remove the <${shown}> element and draw with paths and shapes`));
     }
-    if (name === 'style') inStyle = true;
+    if (name === 'style') style = { css: '', line, column };
     for (const attribute of Object.values(node.attributes)) {
       if (attribute.uri === XMLNS_NS) continue;
       const local = attribute.local.toLowerCase();
       const shownAttribute = visible(attribute.name);
       const value = String(attribute.value);
-      if (local.startsWith('on')) {
+      if (attribute.uri === XML_NS && local === 'base') {
+        findings.push(finding(file, 'logo/external-reference', line, column, `${shownAttribute} changes what references in the logo resolve against`, `remove ${shownAttribute}`));
+      } else if (local.startsWith('on')) {
         findings.push(finding(file, 'logo/event-handler', line, column, `attribute ${shownAttribute} on <${shown}> is an event handler (script)`, `remove ${shownAttribute}`));
       } else if (local === 'href') {
         if (!value.trim().startsWith('#')) findings.push(finding(file, 'logo/external-reference', line, column, `${shownAttribute}="${visible(value.slice(0, 60))}" points outside the logo (only #fragment references are allowed)`, 'inline what it points to, or reference an element inside the logo with href="#id"'));
@@ -101,14 +106,14 @@ export const logo: DefinitionRule = ({ source }) => {
   });
   parser.on('closetag', (node) => {
     depth--;
-    if (node.local.toLowerCase() === 'style') inStyle = false;
+    if (node.local.toLowerCase() !== 'style' || !style) return;
+    for (const load of cssLoads(style.css)) {
+      findings.push(finding(file, 'logo/css-url', style.line, style.column, `${load} in <style> loads from outside the logo`, 'use url(#id) of an element inside the logo, or plain colours'));
+    }
+    style = null;
   });
   const onCss = (text: string) => {
-    if (!inStyle) return;
-    const { line, column } = here();
-    for (const load of cssLoads(text)) {
-      findings.push(finding(file, 'logo/css-url', line, column, `${load} in <style> loads from outside the logo`, 'use url(#id) of an element inside the logo, or plain colours'));
-    }
+    if (style) style.css += text;
   };
   parser.on('text', onCss);
   parser.on('cdata', onCss);
