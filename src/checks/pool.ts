@@ -1,13 +1,15 @@
-// Checks definition folders on every core. Each folder is one job with a time bound: a worker that
-// exceeds it (or dies) is replaced and the folder gets a checker/timeout (or checker/crash) finding.
+// Checks definition folders on every core. Each worker holds a few folders at once (a folder spends
+// much of its time waiting for the regex analyser), each folder with its own time bound. A worker
+// that exceeds a bound or dies is replaced; the folders it held become suspects and are checked
+// again one at a time, so only the folder that fails alone gets checker/timeout or checker/crash.
 import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { hydrate, type PlainJsonSource } from '../catalog/json-source.ts';
 import { displayPath } from '../catalog/load.ts';
 import type { Finding } from '../model/finding.ts';
 import type { CheckedDefinition } from './context.ts';
 import type { FolderJob } from './worker.ts';
-import path from 'node:path';
 
 export interface FolderResult {
   checked: CheckedDefinition;
@@ -16,11 +18,15 @@ export interface FolderResult {
 
 export interface PoolOptions {
   workers?: number;
+  /** Folders a worker holds at once. */
+  perWorker?: number;
   /** Per-folder time bound. */
   timeoutMs?: number;
   /** Per-worker heap bound. */
   maxHeapMb?: number;
 }
+
+type Job = { id: string; full: boolean };
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
 // Workers are plain threads: register the TypeScript loader in each before importing the body.
@@ -30,7 +36,7 @@ function failed(root: string, id: string, rule: string, message: string): Folder
   const dir = displayPath(path.join(root, id));
   return {
     checked: { source: { id, dir, entries: [], definition: null, logo: null, configSchema: null, readme: null, examples: [], findings: [] }, definition: null, entry: null },
-    findings: [{ rule, severity: 'error', file: dir, line: 0, column: 0, message, fix: 'make the folder\'s files smaller and simpler (see the limits in CONTRIBUTING.md)' }],
+    findings: [{ rule, severity: 'error', file: dir, line: 0, column: 0, message, fix: "make the folder's files smaller and simpler (see the limits in CONTRIBUTING.md)" }],
   };
 }
 
@@ -42,58 +48,84 @@ function revive(result: FolderResult): FolderResult {
   return result;
 }
 
-/** One per core: more workers cost more CPU in start-up and contention than they win in overlap. */
+/** One per core: more workers cost more CPU in start-up and contention than they win. */
 export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 }
 
-export async function checkFoldersInPool(root: string, jobs: Array<{ id: string; full: boolean }>, options: PoolOptions = {}): Promise<FolderResult[]> {
+/**
+ * Runs `queue` through `count` workers holding `perWorker` folders each. Folders held by a worker
+ * that fails are passed to `onSuspect` (or, when alone on it, reported as failed).
+ */
+function runQueue(root: string, queue: Job[], count: number, perWorker: number, options: PoolOptions, results: Map<string, FolderResult>, suspects: Job[]): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 20_000;
-  const results = new Map<string, FolderResult>();
   let next = 0;
   const runWorker = () =>
-    new Promise<void>((resolve) => {
+    new Promise<void>((resolve, reject) => {
       let worker: Worker;
-      let current: FolderJob | null = null;
-      let timer: NodeJS.Timeout | undefined;
+      let ready = false;
+      const held = new Map<string, { job: Job; timer: NodeJS.Timeout }>();
       const start = () => {
+        ready = false;
         worker = new Worker(BOOTSTRAP, { eval: true, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 } });
-        worker.on('message', (message: FolderResult & { id: string }) => {
-          clearTimeout(timer);
+        worker.on('message', (message: (FolderResult & { id: string }) | { ready: true }) => {
+          if ('ready' in message) {
+            ready = true;
+            fill();
+            return;
+          }
+          const entry = held.get(message.id);
+          if (!entry) return;
+          clearTimeout(entry.timer);
+          held.delete(message.id);
           results.set(message.id, revive(message));
-          dispatch();
+          fill();
         });
-        worker.on('error', (error: Error) => replace('checker/crash', `checking this folder crashed the checker's worker: ${error.message}`));
+        worker.on('error', (error: Error) => {
+          // A worker that cannot even start would fail again on every restart: give up clearly.
+          if (!ready) reject(new Error(`cannot start a checker worker thread: ${error.message}`));
+          else replace('checker/crash', `checking this folder crashed the checker's worker: ${error.message}`);
+        });
         worker.on('exit', (code) => {
-          if (current) replace('checker/crash', `checking this folder stopped the checker's worker (exit code ${code})`);
+          if (!ready) reject(new Error(`a checker worker thread exited while starting (exit code ${code})`));
+          else if (held.size > 0) replace('checker/crash', `checking this folder stopped the checker's worker (exit code ${code})`);
         });
       };
       const replace = (rule: string, message: string) => {
-        clearTimeout(timer);
-        const job = current;
-        current = null;
+        const jobs = [...held.values()];
+        for (const { timer } of jobs) clearTimeout(timer);
+        held.clear();
         worker.removeAllListeners();
         void worker.terminate();
-        if (job) results.set(job.id, failed(root, job.id, rule, message));
+        // Alone on the worker, the folder is the cause; otherwise any of them may be: retry alone.
+        if (jobs.length === 1) results.set(jobs[0]!.job.id, failed(root, jobs[0]!.job.id, rule, message));
+        else suspects.push(...jobs.map((j) => j.job));
         start();
-        dispatch();
       };
-      const dispatch = () => {
-        if (next >= jobs.length) {
-          current = null;
+      const fill = () => {
+        if (!ready) return;
+        while (held.size < perWorker && next < queue.length) {
+          const job = queue[next++]!;
+          const timer = setTimeout(() => replace('checker/timeout', `checking this folder took longer than ${timeoutMs / 1000} s`), timeoutMs);
+          held.set(job.id, { job, timer });
+          worker.postMessage({ root, ...job } satisfies FolderJob);
+        }
+        if (held.size === 0 && next >= queue.length) {
           worker.removeAllListeners();
           void worker.terminate().then(() => resolve());
-          return;
         }
-        const job = jobs[next++]!;
-        current = { root, ...job };
-        timer = setTimeout(() => replace('checker/timeout', `checking this folder took longer than ${timeoutMs / 1000} s`), timeoutMs);
-        worker.postMessage(current);
       };
       start();
-      dispatch();
     });
-  const count = Math.min(options.workers ?? defaultWorkerCount(), Math.max(jobs.length, 1));
-  await Promise.all(Array.from({ length: count }, runWorker));
+  return Promise.all(Array.from({ length: Math.max(1, Math.min(count, queue.length)) }, runWorker)).then(() => undefined);
+}
+
+export async function checkFoldersInPool(root: string, jobs: Job[], options: PoolOptions = {}): Promise<FolderResult[]> {
+  const results = new Map<string, FolderResult>();
+  const suspects: Job[] = [];
+  const count = options.workers ?? defaultWorkerCount();
+  await runQueue(root, jobs, count, options.perWorker ?? 4, options, results, suspects);
+  // Suspects one at a time per worker: whichever fails now is the folder that failed before.
+  if (suspects.length > 0) await runQueue(root, suspects, count, 1, options, results, []);
   return jobs.map((job) => results.get(job.id)!);
 }

@@ -10,7 +10,15 @@ export interface FolderJob {
   full: boolean;
 }
 
+// Fault injection for the pool's own tests: the folder named here hangs its worker (a busy loop,
+// as a pathological input would) or crashes it. Never set outside tests.
+const FAULT = process.env.ARTIFACT_TYPES_TEST_FAULT?.split(':') ?? [];
+
 parentPort!.on('message', async (job: FolderJob) => {
+  if (FAULT[1] === job.id) {
+    if (FAULT[0] === 'hang') for (;;);
+    if (FAULT[0] === 'crash') process.exit(70);
+  }
   const { checked, findings } = await checkDefinitionFolder(job.root, job.id, job.full);
   const source = checked.source;
   parentPort!.postMessage({
@@ -27,3 +35,6 @@ parentPort!.on('message', async (job: FolderJob) => {
     },
   });
 });
+
+// Start-up (loading the checker) must not count against the first folders' time bounds.
+parentPort!.postMessage({ ready: true });
