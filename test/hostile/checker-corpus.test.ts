@@ -1,13 +1,13 @@
 // The checker versus hostile pull requests: every case in test/fixtures/hostile/cases must be rejected
 // with its expected rule, without a crash (no exception, no checker/internal finding), without a hang
 // (each case has a generous test timeout; reading is size-bounded), and without running anything.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/checks/run.ts';
 import type { Finding } from '../../src/model/finding.ts';
-import { describeFindings, loadCases, makeTemplate, materialize, relativeTo } from './corpus.ts';
+import { CASES, describeFindings, loadCases, makeTemplate, materialize, relativeTo } from './corpus.ts';
 import { cell, writeReportSection } from './reliability-report.ts';
 
 const CRASH_RULES = ['checker/internal', 'checker/crash', 'checker/timeout'];
@@ -116,6 +116,22 @@ describe('checker versus hostile pull requests', () => {
         expect(pooled.map(key)).toEqual(findings.map(key));
       }
       outcome.passed = true;
+    });
+  }
+});
+
+describe('the corpus payloads are live', () => {
+  // Proof that "the marker does not exist" means something: unguarded gray-matter (its default
+  // engines) evaluates these READMEs and creates the file. The copies write a marker of their own.
+  for (const name of ['docs-js-front-matter', 'docs-javascript-front-matter']) {
+    it(`${name} runs under unguarded gray-matter`, async () => {
+      const spec = cases.find((c) => c.name === name)!;
+      const sanity = path.join(temp, `${name}.ran`);
+      const readme = readFileSync(path.join(CASES, name, 'files', 'definitions', 'example.widget.bundle', 'README.md'), 'utf8').replaceAll(spec.marker!, sanity);
+      expect(readme).toContain(sanity);
+      const { default: matter } = await import('gray-matter');
+      matter(readme, {});
+      expect(existsSync(sanity)).toBe(true);
     });
   }
 });

@@ -3,7 +3,7 @@
 // Every run must end in findings (or none), never an exception, a checker/internal finding or a
 // polluted prototype.
 import fc from 'fast-check';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,8 @@ const original = new Map<string, Buffer>();
 /** Raw control and bidi characters must never reach a message (PR annotations, terminals). */
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const CRASH_RULES = ['checker/internal', 'checker/crash', 'checker/timeout'];
+/** What a JavaScript front-matter payload would create, were it ever evaluated. */
+const MARKER = path.join(os.tmpdir(), 'artifact-types-property-pwned');
 
 beforeAll(async () => {
   cpSync(await makeTemplate(path.join(temp, 'template')), repo, { recursive: true });
@@ -175,7 +177,7 @@ const yamlLine = fc.tuple(
 const readme = fc
   .record({
     language: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('', '', 'js', ' js', 'javascript', 'coffee', 'yaml', 'json', 'toml', '__proto__', 'constructor', 'toString', 'hasOwnProperty') }, anyString),
-    lines: fc.array(yamlLine, { maxLength: 8 }),
+    lines: fc.oneof({ weight: 4, arbitrary: fc.array(yamlLine, { maxLength: 8 }) }, fc.constant([[`{ title`, `require('fs').writeFileSync('${MARKER}', 'ran') || 'x', summary: 'x' }`]] as Array<[string, string]>)),
     close: fc.constantFrom('---', '---', '...', '', '--- js'),
     body: fc.oneof(fc.constant('## Push\n\nwidget push x\n'), anyString),
     crlf: fc.boolean(),
@@ -301,7 +303,19 @@ describe('checker properties', () => {
   });
 
   it('README.md with any front matter', async () => {
-    await holds(outcomes, 'README.md front matter in any language, with YAML anchors, aliases, tags and merge keys', fc.asyncProperty(readme, async (markdown) => sound(await checkWith('README.md', markdown))), 90_006, 200);
+    rmSync(MARKER, { force: true });
+    await holds(
+      outcomes,
+      'README.md front matter in any language, with YAML anchors, aliases, tags, merge keys and a JavaScript payload; any first line but --- is refused, and nothing runs',
+      fc.asyncProperty(readme, async (markdown) => {
+        const findings = await checkWith('README.md', markdown);
+        sound(findings);
+        if (markdown.split('\n', 1)[0]!.replace(/\r$/, '') !== '---') expect(findings.some((f) => f.rule === 'docs/front-matter' && f.line === 1 && f.file.endsWith('/README.md'))).toBe(true);
+        expect(existsSync(MARKER), 'front matter ran as code').toBe(false);
+      }),
+      90_006,
+      200,
+    );
   });
 
   it('config.schema.json generated from JSON Schema keywords', async () => {
