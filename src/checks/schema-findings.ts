@@ -50,6 +50,14 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/** A file with more problems than this gets the first ones and a count: a 4 MiB example can hold 100,000. */
+export const MAX_FINDINGS_PER_FILE = 20;
+
+/** The finding that stands for the ones past the cap, so a hostile file cannot flood the output. */
+export function moreFinding(file: string, rule: string, more: number, severity: Finding['severity']): Finding {
+  return { rule, severity, file, line: 0, column: 0, message: `and ${more} more problems like these (only the first ${MAX_FINDINGS_PER_FILE} are listed)`, fix: 'fix the ones listed and run the checker again' };
+}
+
 export function schemaFindings(
   source: JsonSource,
   errors: ErrorObject[] | null | undefined,
@@ -58,12 +66,18 @@ export function schemaFindings(
 ): Finding[] {
   const seen = new Set<string>();
   const findings: Finding[] = [];
+  let more = 0;
   for (const error of prune(errors ?? [])) {
     const { pointer, key } = pointerOf(error);
     // Keys and values are contributed text: escape control and bidi characters before quoting them.
     const message = visible(`${fieldName(pointer)} ${describe(error)}`);
     if (seen.has(message)) continue;
     seen.add(message);
+    // Past the cap only count: locating each finding in the source would cost as much as the rest.
+    if (findings.length === MAX_FINDINGS_PER_FILE) {
+      more++;
+      continue;
+    }
     const help = describeField(pointer, error);
     const fix =
       error.keyword === 'additionalProperties'
@@ -73,5 +87,6 @@ export function schemaFindings(
           : help ?? 'see schemas/definition.schema.json for what this field takes';
     findings.push(at(source, pointer, rule, message, fix, 'error', key));
   }
+  if (more > 0) findings.push(moreFinding(source.file, rule, more, 'error'));
   return findings;
 }

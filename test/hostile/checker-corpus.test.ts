@@ -85,6 +85,17 @@ describe('checker versus hostile pull requests', () => {
     expect(relative.filter((f) => f.rule === 'checker/internal' || f.rule === 'checker/crash')).toEqual([]);
   });
 
+  it('lists the first 20 of 28,000 warnings in one example and counts the rest', async () => {
+    // Not a rejection (undeclared layers are warnings), but one finding per layer would flood the PR report.
+    const repo = path.join(temp, 'warning-flood');
+    materialize(template, repo, { name: 'warning-flood', description: '', expect: [], generate: [{ kind: 'many-layers', path: 'definitions/example.widget.bundle/examples/basic.manifest.json', count: 28_000 }] });
+    const findings = await check(repo, 0);
+    const conformance = findings.filter((f) => f.rule === 'examples/conformance');
+    expect(conformance).toHaveLength(21);
+    expect(conformance.find((f) => f.line === 0)?.message).toBe('and 27980 more problems like these (only the first 20 are listed)');
+    expect(findings.filter((f) => CRASH_RULES.includes(f.rule))).toEqual([]);
+  });
+
   for (const spec of cases) {
     it(`${spec.name}: rejected with ${[...new Set(spec.expect.map((e) => e.rule))].join(', ')}`, { timeout: 20_000 }, async () => {
       const outcome = { passed: false, rules: [...new Set(spec.expect.map((e) => e.rule))], pool: Boolean(spec.pool) };
@@ -101,6 +112,7 @@ describe('checker versus hostile pull requests', () => {
         expect(match!.fix?.length ?? 0, report).toBeGreaterThan(5);
       }
       expect(findings.filter((f) => CRASH_RULES.includes(f.rule)), report).toEqual([]);
+      if (spec.maxFindings !== undefined) expect(findings.length, `${spec.name}: ${findings.length} findings`).toBeLessThanOrEqual(spec.maxFindings);
       // Messages go into PR annotations and terminals: they never carry a raw control or bidi character
       // (beyond the file's own name, which the finding has to name).
       for (const f of findings) {

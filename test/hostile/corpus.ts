@@ -36,6 +36,8 @@ export interface HostileCase {
   copyDir?: Array<{ from: string; to: string }>;
   /** A file the payload would create if anything from the contribution ran. */
   marker?: string;
+  /** At most this many findings in all: a hostile file must not flood the output. */
+  maxFindings?: number;
   /** Also check this case in the worker pool and expect the same findings. */
   pool?: boolean;
 }

@@ -14,6 +14,8 @@ export type Generator =
   | { kind: 'any-of'; path: string; count: number }
   /** The file as it is, with one annotation padded so the file is at least `bytes` long. */
   | { kind: 'pad-manifest'; path: string; bytes: number }
+  /** The manifest with `count` more layers of media types the type does not declare (sizes as strings if `invalid`). */
+  | { kind: 'many-layers'; path: string; count: number; invalid?: boolean }
   /** Raw bytes (hex) put before the file's content, or after the first occurrence of `after`. */
   | { kind: 'insert-bytes'; path: string; hex: string; after?: string };
 
@@ -48,6 +50,12 @@ export function generate(absolute: string, spec: Generator): void {
       const current = JSON.stringify(manifest, null, 2).length;
       manifest.annotations = { ...manifest.annotations, 'org.example.padding': 'x'.repeat(Math.max(0, spec.bytes - current)) };
       writeFileSync(absolute, JSON.stringify(manifest, null, 2));
+      return;
+    }
+    case 'many-layers': {
+      const manifest = JSON.parse(readFileSync(absolute, 'utf8'));
+      for (let i = 0; i < spec.count; i++) manifest.layers.push({ mediaType: `application/vnd.example.flood${i}`, digest: `sha256:${'0'.repeat(64)}`, size: spec.invalid ? `${i}` : i });
+      writeFileSync(absolute, JSON.stringify(manifest));
       return;
     }
     case 'insert-bytes': {
