@@ -10,7 +10,7 @@ import { CatalogError } from '../catalog/load-catalog.ts';
 import type { Catalog } from '../model/catalog.ts';
 import { location } from '../report/text.ts';
 import { createRequestListener } from './fast-lane.ts';
-import { onClientError } from './errors.ts';
+import { onClientError, onConnect, onExpectation, requireHost } from './errors.ts';
 import { loadFromFile, loadFromMemory, loadFromRoot, type CatalogLoader } from './load.ts';
 import { Metrics } from './metrics.ts';
 import { buildState, warmTypes, type CatalogState } from './state.ts';
@@ -90,9 +90,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = new Metrics();
   const listener = createRequestListener({ current: () => state, logger, metrics, isDraining: () => draining, pageOptions: options.pageOptions, fastLane: options.fastLane });
 
-  const server = http.createServer({ requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, maxHeaderSize: 16 * 1024 }, listener);
+  // requireHostHeader off: requireHost answers a missing Host itself, in JSON rather than Node's empty 400.
+  const server = http.createServer({ requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, maxHeaderSize: 16 * 1024, requireHostHeader: false }, requireHost(listener));
   server.keepAliveTimeout = timeouts.keepAliveMs;
   server.on('clientError', onClientError);
+  server.on('checkExpectation', onExpectation);
+  server.on('connect', onConnect);
 
   let reloading: Promise<boolean> = Promise.resolve(true);
   const reload = (): Promise<boolean> => {
