@@ -15,6 +15,8 @@ export type JsonParseResult = { ok: true; source: JsonSource; findings: Finding[
 /** Deeper than this is rejected before parsing: real definitions and manifests nest a few levels. */
 export const MAX_JSON_DEPTH = 64;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Findings listed per file before the rest are only counted. */
+const MAX_LISTED = 20;
 
 /** Line and column (1-based) of a character offset. */
 export function positionOf(text: string, offset: number): { line: number; column: number } {
@@ -118,6 +120,11 @@ export function parseJsonSource(source: TextSource): JsonParseResult {
   }
   const findings: Finding[] = [];
   const value = toValue(ast.body, source, findings);
+  // Thousands of duplicate keys fit in one file: list the first ones and count the rest.
+  if (findings.length > MAX_LISTED) {
+    const more = findings.length - MAX_LISTED;
+    findings.splice(MAX_LISTED, more, { ...findings[MAX_LISTED]!, line: 0, column: 0, message: `and ${more} more problems like these (only the first ${MAX_LISTED} are listed)`, fix: 'fix the ones listed and run the checker again' });
+  }
   return { ok: true, source: { ...source, ast, value }, findings };
 }
 

@@ -7,6 +7,7 @@ import type { Finding } from '../model/finding.ts';
 import type { DefinitionRule } from './context.ts';
 import { optimizeSvg } from './svgo-config.ts';
 import { visible } from './invisible-characters.ts';
+import { MAX_FINDINGS_PER_FILE, moreFinding } from './schema-findings.ts';
 
 const FORBIDDEN_ELEMENTS = new Set(['script', 'foreignobject', 'image', 'iframe', 'embed', 'object', 'audio', 'video', 'canvas', 'animate', 'set', 'animatemotion', 'animatetransform', 'handler', 'listener', 'feimage', 'a']);
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -42,7 +43,15 @@ function cssLoads(raw: string): string[] {
   return loads.map(visible);
 }
 
-export const logo: DefinitionRule = ({ source }) => {
+/** A logo can hold thousands of <script>s in 32 KiB: list the first findings and count the rest. */
+export const logo: DefinitionRule = (context) => {
+  const findings = logoFindings(context);
+  if (findings.length <= MAX_FINDINGS_PER_FILE) return findings;
+  const rest = findings.slice(MAX_FINDINGS_PER_FILE);
+  return [...findings.slice(0, MAX_FINDINGS_PER_FILE), moreFinding(rest[0]!.file, rest[0]!.rule, rest.length, rest.some((f) => f.severity === 'error') ? 'error' : 'warning')];
+};
+
+function logoFindings({ source }: Parameters<DefinitionRule>[0]): Finding[] {
   const svg = source.logo;
   if (!svg) return [];
   const file = svg.file;
@@ -148,4 +157,4 @@ export const logo: DefinitionRule = ({ source }) => {
     }
   }
   return findings;
-};
+}
