@@ -2,6 +2,7 @@
 // processes (the real `serve` command, or startServer with chosen timeouts), their RSS from /proc,
 // raw requests over a socket, and autocannon.
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -79,10 +80,12 @@ export function spawnServer(root: string, options: { timeouts?: Record<string, n
   return track(child, waitForUrl(child, () => out, () => err, 60_000), () => err);
 }
 
-/** The real `artifact-types serve` command; its request logs (one line each) go to /dev/null. */
-export async function spawnServe(args: string[]): Promise<Child> {
+/** The real `artifact-types serve` command; its JSON log lines (one per request) go to logFile or /dev/null. */
+export async function spawnServe(args: string[], logFile?: string): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/artifact-types.js'), 'serve', '--port', String(port), ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+  const out = logFile ? openSync(logFile, 'w') : 'ignore';
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/artifact-types.js'), 'serve', '--port', String(port), ...args], { cwd: REPO, stdio: ['ignore', out, 'pipe'] });
+  if (typeof out === 'number') closeSync(out);
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const url = `http://127.0.0.1:${port}`;
