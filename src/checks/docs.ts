@@ -3,6 +3,7 @@ import type { Finding } from '../model/finding.ts';
 import type { DefinitionRule } from './context.ts';
 import { FrontMatterError, parseFrontMatter } from '../catalog/front-matter.ts';
 import { projectValidator } from './ajv.ts';
+import { visible } from '../catalog/visible-text.ts';
 
 export const docs: DefinitionRule = ({ source }) => {
   const readme = source.readme;
@@ -23,7 +24,8 @@ export const docs: DefinitionRule = ({ source }) => {
       const field = error.keyword === 'required' ? String(params.missingProperty) : error.keyword === 'additionalProperties' ? String(params.additionalProperty) : error.instancePath.slice(1);
       const rule = field === 'title' ? 'docs/title' : 'docs/front-matter';
       const message = error.keyword === 'required' ? `front matter has no ${field}` : error.keyword === 'additionalProperties' ? `front matter has unknown key "${field}"` : `front matter ${field} ${error.message}`;
-      findings.push(finding(rule, 2, message, error.keyword === 'additionalProperties' ? 'only title and summary go in the front matter' : `set ${field}: a string (${field === 'title' ? 'the page title' : 'one or two sentences'})`));
+      // Keys are contributed text (a YAML complex key can hold anything): escape before quoting.
+      findings.push(finding(rule, 2, visible(message.slice(0, 300)), error.keyword === 'additionalProperties' ? 'only title and summary go in the front matter' : `set ${field}: a string (${field === 'title' ? 'the page title' : 'one or two sentences'})`));
     }
   }
   if (parsed.body.trim().length === 0) {
