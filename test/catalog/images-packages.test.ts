@@ -4,8 +4,8 @@
 // Real loader (runChecks over definitions/), real lookup, real classifier; no mocks.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { realCatalog, type CatalogExample } from './real-catalog.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runChecks } from '../../src/checks/run.ts';
 import { buildLookup, classify, type Lookup } from '../../src/classify/index.ts';
 
 const repo = path.resolve(import.meta.dirname, '../..');
@@ -27,13 +27,7 @@ const D1_TYPES = [
   'tektoncd.pipeline.bundle',
 ] as const;
 
-interface Example {
-  id: string;
-  role: 'manifest' | 'not-this';
-  name: string;
-  manifest: unknown;
-  config: unknown;
-}
+type Example = CatalogExample;
 
 let lookup: Lookup;
 let examples: Example[];
@@ -43,28 +37,10 @@ async function example(id: string, name: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  const previous = process.cwd();
-  process.chdir(repo);
-  try {
-    const { catalog, checked } = await runChecks({ root: 'definitions' });
-    lookup = buildLookup(catalog.types);
-    const ours = new Set<string>(D1_TYPES);
-    examples = checked
-      .filter((c) => ours.has(c.source.id))
-      .flatMap(({ source }) =>
-        source.examples
-          .filter((e) => e.role === 'manifest' || e.role === 'not-this')
-          .map((e) => ({
-            id: source.id,
-            role: e.role as Example['role'],
-            name: e.name,
-            manifest: e.source.value,
-            config: source.examples.find((c) => c.role === 'config' && c.stem === e.stem)?.source.value,
-          })),
-      );
-  } finally {
-    process.chdir(previous);
-  }
+  const real = await realCatalog();
+  lookup = real.lookup;
+  const ours = new Set<string>(D1_TYPES);
+  examples = real.examples.filter((e) => ours.has(e.id));
 });
 
 const dockerImage = {

@@ -1,12 +1,10 @@
 // Issue #3's quality bar, over the real catalog: a referrer (a manifest with `subject`: signature,
 // SBOM, attestation) classifies as its own type and never as a container image, and a plain image
 // manifest classifies as a container image by the generic fallback. Real loader, real classifier.
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runChecks } from '../../src/checks/run.ts';
+import { realCatalog } from './real-catalog.ts';
 import { buildLookup, classify, type Lookup } from '../../src/classify/index.ts';
 
-const repo = path.resolve(import.meta.dirname, '../..');
 const IMAGE_TYPES = new Set(['opencontainers.image', 'docker.image']);
 
 interface Referrer {
@@ -20,27 +18,11 @@ let lookup: Lookup;
 let referrers: Referrer[];
 
 beforeAll(async () => {
-  const previous = process.cwd();
-  process.chdir(repo);
-  try {
-    const { catalog, checked } = await runChecks({ root: 'definitions' });
-    lookup = buildLookup(catalog.types);
-    referrers = checked
-      .filter((c) => c.entry !== null)
-      .flatMap(({ source }) =>
-        source.examples
-          .filter((e) => e.role === 'manifest')
-          .map((e) => ({
-            folder: source.id,
-            file: `${source.id}/examples/${e.name}`,
-            manifest: e.source.value as Record<string, unknown>,
-            config: source.examples.find((c) => c.role === 'config' && c.stem === e.stem)?.source.value,
-          }))
-          .filter((e) => typeof e.manifest === 'object' && e.manifest !== null && 'subject' in e.manifest),
-      );
-  } finally {
-    process.chdir(previous);
-  }
+  const real = await realCatalog();
+  lookup = real.lookup;
+  referrers = real.examples
+    .filter((e) => e.built && e.role === 'manifest' && typeof e.manifest === 'object' && e.manifest !== null && 'subject' in e.manifest)
+    .map((e) => ({ folder: e.id, file: `${e.id}/examples/${e.name}`, manifest: e.manifest as Record<string, unknown>, config: e.config }));
 });
 
 describe('referrer examples (manifests with subject)', () => {
