@@ -96,7 +96,10 @@ function parseFrontMatterUncached(text: string): FrontMatter {
   } catch (error) {
     if (error instanceof FrontMatterError) throw error;
     const e = error as { message?: string; linePos?: Array<{ line: number }> };
-    throw new FrontMatterError(`front matter is not valid YAML: ${visible(String(e.message ?? error).split('\n')[0]!)}`, (e.linePos?.[0]?.line ?? 1) + 1, 'fix the YAML between the --- lines');
+    // The parser's own "at line N, column M" counts from the front matter; the finding gives the file's.
+    const reason = String(e.message ?? error).split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const fix = /mapping|colon|:/i.test(reason) ? 'quote a value that contains a colon, e.g. summary: "Charts: packaged"' : 'fix the YAML between the --- lines';
+    throw new FrontMatterError(`front matter is not valid YAML: ${visible(reason)}`, (e.linePos?.[0]?.line ?? 1) + 1, fix);
   }
   const data = parsed.data as unknown;
   if (typeof data !== 'object' || data === null || Array.isArray(data) || Object.getPrototypeOf(data) !== Object.prototype) {

@@ -14,8 +14,8 @@ function loadSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8'));
 }
 
-function ownAjv(allErrors: boolean, strictRequired = true) {
-  const ajv = new Ajv2020({ strict: true, strictRequired, allErrors, ownProperties: true, addUsedSchema: false, code: { regExp: RegExp, optimize: false } as never });
+function ownAjv(allErrors: boolean, strictRequired = true, verbose = false) {
+  const ajv = new Ajv2020({ strict: true, strictRequired, allErrors, verbose, ownProperties: true, addUsedSchema: false, code: { regExp: RegExp, optimize: false } as never });
   addFormats(ajv, { mode: 'fast', formats: [...ALLOWED_FORMATS] });
   return ajv;
 }
@@ -24,7 +24,7 @@ let projectAjv: ReturnType<typeof ownAjv> | null = null;
 function project() {
   if (!projectAjv) {
     // Our own schemas use `not: { required: [...] }`, which strictRequired would refuse.
-    projectAjv = ownAjv(true, false);
+    projectAjv = ownAjv(true, false, true); // verbose: errors carry the value and schema, for messages
   }
   return projectAjv;
 }

@@ -11,12 +11,19 @@ export function fieldHelp(pointer: string, missing?: string): string | undefined
   const parts = pointer.split('/').slice(1);
   if (missing) parts.push(missing);
   let node = schema as Record<string, any>;
+  const said: string[] = [];
   for (const part of parts) {
+    said.length = 0;
     if (/^\d+$/.test(part)) node = node.items ?? node;
     else node = node.properties?.[part] ?? node;
-    while (node.$ref) node = schema.$defs[String(node.$ref).split('/').pop()!];
+    // Say what the field is for, then what its type requires (a $ref'd definition's description).
+    if (node.description) said.push(node.description);
+    while (node.$ref) {
+      node = schema.$defs[String(node.$ref).split('/').pop()!];
+      if (node.description) said.push(node.description);
+    }
   }
-  return node === schema ? undefined : node.description;
+  return node === schema || said.length === 0 ? undefined : said.join(' ');
 }
 
 export const definitionSchema: DefinitionRule = ({ source }) => {

@@ -5,12 +5,23 @@ import type { JsonSource } from '../catalog/json-source.ts';
 import type { Finding } from '../model/finding.ts';
 import { at } from './context.ts';
 import { visible } from '../catalog/visible-text.ts';
+import { closest, distance } from 'fastest-levenshtein';
+
+/** The closest allowed property name to a misspelt one, if it is close enough to be a typo. */
+function suggestion(error: ErrorObject): string | undefined {
+  const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
+  const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  if (allowed.length === 0) return undefined;
+  const best = closest(unknown.toLowerCase(), allowed.map((a) => a.toLowerCase()));
+  const original = allowed.find((a) => a.toLowerCase() === best)!;
+  return distance(unknown.toLowerCase(), best) <= Math.max(2, Math.floor(unknown.length / 4)) ? original : undefined;
+}
 
 function describe(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
-      return `missing required property "${p.missingProperty}"`;
+      return `is missing required property "${p.missingProperty}"`;
     case 'additionalProperties':
       return `unknown property "${p.additionalProperty}"`;
     case 'enum':
@@ -19,6 +30,9 @@ function describe(error: ErrorObject): string {
       return `must be ${JSON.stringify(p.allowedValue)}`;
     case 'type':
       return `must be ${p.type === 'object' ? 'an object' : p.type === 'array' ? 'an array' : `a ${p.type}`}`;
+    case 'pattern':
+      // The regex itself helps nobody; the value and the field's description (the fix) do.
+      return typeof error.data === 'string' ? `${JSON.stringify(error.data.length > 80 ? `${error.data.slice(0, 80)}…` : error.data)} is not in the expected form` : 'is not in the expected form';
     case 'oneOf':
     case 'anyOf':
       return 'must be a media type string or an object with "mediaType"';
@@ -28,7 +42,7 @@ function describe(error: ErrorObject): string {
 }
 
 function fieldName(pointer: string): string {
-  return pointer === '' ? 'the file' : pointer.slice(1).replace(/\//g, '.');
+  return pointer === '' ? 'this file' : pointer.slice(1).replace(/\//g, '.');
 }
 
 /** Pointer of the property an error is about (the missing or unknown key itself where there is one). */
@@ -81,7 +95,7 @@ export function schemaFindings(
     const help = describeField(pointer, error);
     const fix =
       error.keyword === 'additionalProperties'
-        ? 'remove it, or check its spelling against schemas/definition.schema.json'
+        ? ((name) => (name ? `did you mean "${name}"? Otherwise remove it` : 'remove it, or check its spelling against schemas/definition.schema.json'))(suggestion(error))
         : error.keyword === 'required'
           ? `add "${(error.params as { missingProperty: string }).missingProperty}"${help ? `: ${help}` : ''}`
           : help ?? 'see schemas/definition.schema.json for what this field takes';
