@@ -26,9 +26,11 @@ export interface Timeouts {
   checkIntervalMs: number;
   /** close(): in-flight requests get this long before connections are cut. */
   drainMs: number;
+  /** A connection with no bytes moving either way for this long is closed: a client that stops reading an answer cannot hold it forever. */
+  idleMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000, checkIntervalMs: 1_000, drainMs: 10_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000, checkIntervalMs: 1_000, drainMs: 10_000, idleMs: 60_000 };
 
 export interface ServerOptions {
   /** Serve this catalog (e.g. pulled from a registry); logos and docs optional. */
@@ -93,6 +95,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // requireHostHeader off: requireHost answers a missing Host itself, in JSON rather than Node's empty 400.
   const server = http.createServer({ requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, maxHeaderSize: 16 * 1024, requireHostHeader: false }, requireHost(listener));
   server.keepAliveTimeout = timeouts.keepAliveMs;
+  server.setTimeout(timeouts.idleMs); // no 'timeout' listener: Node destroys the idle socket
   server.on('clientError', onClientError);
   server.on('checkExpectation', onExpectation);
   server.on('connect', onConnect);
