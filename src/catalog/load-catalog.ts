@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
+import { catalogProblems } from './verify-catalog.ts';
 
 export class CatalogError extends Error {
   constructor(
@@ -28,6 +29,10 @@ export async function readCatalogFile(file: string): Promise<Catalog> {
   }
   if (typeof catalog !== 'object' || catalog === null || catalog.formatVersion !== 1 || !Array.isArray(catalog.types)) {
     throw new CatalogError(`${file} is not an artifact-types catalog (expected formatVersion 1 and a types array); build one with \`npm run build\``);
+  }
+  const problems = catalogProblems(catalog);
+  if (problems.length > 0) {
+    throw new CatalogError(`${file} is not a valid artifact-types catalog (schemas/catalog.schema.json):\n${problems.map((p) => `  ${p.message}`).join('\n')}\nrebuild it from definitions/ with \`npm run build\` instead of editing it`);
   }
   return catalog;
 }

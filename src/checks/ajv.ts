@@ -25,6 +25,8 @@ function project() {
   if (!projectAjv) {
     // Our own schemas use `not: { required: [...] }`, which strictRequired would refuse.
     projectAjv = ownAjv(true, false, true); // verbose: errors carry the value and schema, for messages
+    // Schemas other schemas $ref (catalog.schema.json reuses the definition's parts).
+    for (const name of ['definition.schema.json', 'catalog-meta.schema.json']) projectAjv.addSchema(loadSchema(name));
   }
   return projectAjv;
 }

@@ -10,7 +10,10 @@ export type Id = string;
 export type MediaTypeEntry =
   | MediaType
   | {
-      mediaType: MediaType;
+      /**
+       * An RFC 6838 media type, optionally with parameters (e.g. ;version=0.3).
+       */
+      mediaType: string;
       /**
        * A real string that breaks the naming rules (typo, non-IANA type, nonstandard suffix) kept because tools still write it; a grammar error becomes a warning. Requires note.
        */
@@ -36,7 +39,6 @@ export type MediaTypeEntry =
  * An RFC 6838 media type, optionally with parameters (e.g. ;version=0.3).
  */
 export type MediaType = string;
-export type Note = string;
 /**
  * An https:// URL without spaces.
  */
@@ -157,7 +159,10 @@ export interface ArtifactTypeDefinition {
   tools: Tool[];
 }
 export interface Layer {
-  mediaType: MediaType;
+  /**
+   * An RFC 6838 media type, optionally with parameters (e.g. ;version=0.3).
+   */
+  mediaType: string;
   /**
    * What the blob holds.
    */
@@ -203,7 +208,10 @@ export interface Layer {
    * Older media type, still read.
    */
   deprecated?: boolean;
-  note?: Note;
+  /**
+   * Anything a scanner should know about this blob (e.g. why a legacy media type is listed).
+   */
+  note?: string;
 }
 export interface Annotation {
   /**
@@ -222,14 +230,23 @@ export interface Annotation {
    * This annotation (with its value, if given) identifies the type.
    */
   identifying?: boolean;
+  /**
+   * What the annotation says, for people reading the catalog.
+   */
   description?: string;
 }
 export interface Label {
+  /**
+   * Label key in the config blob's config.Labels, e.g. dev.carvel.imgpkg.bundle.
+   */
   key: string;
   /**
    * Value that must match; omit to match any.
    */
   value?: string;
+  /**
+   * What the label says, for people reading the catalog.
+   */
   description?: string;
 }
 export interface Tool {
@@ -237,7 +254,10 @@ export interface Tool {
    * The tool's name, e.g. helm.
    */
   name: string;
-  homepage?: HttpsUrl;
+  /**
+   * An https:// URL without spaces.
+   */
+  homepage?: string;
   /**
    * Command that pulls the artifact.
    */

@@ -3,7 +3,7 @@
 // verifies every blob, the catalog digest and every logo before writing anything.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalJson, sha256 } from '../catalog/digest.ts';
+import { catalogProblems } from '../catalog/verify-catalog.ts';
 import { writeFileAtomic } from '../catalog/write-atomic.ts';
 import type { Catalog } from '../model/catalog.ts';
 import type { Credentials } from './auth.ts';
@@ -50,17 +50,15 @@ export interface PullResult {
   logosDir: string;
 }
 
-/** Checks a catalog's own digests: the catalog digest over its types and each entry's digest. */
+/** Checks a catalog's shape (schemas/catalog.schema.json) and its own digests: the catalog digest over its types and each entry's digest. */
 export function verifyCatalogDigests(catalog: Catalog, where: string): void {
   if (typeof catalog !== 'object' || catalog === null || catalog.formatVersion !== 1 || !Array.isArray(catalog.types)) {
     throw new RegistryError(`${where} is not an artifact-types catalog (expected formatVersion 1 and a types array)`, { code: 'MANIFEST_INVALID' });
   }
-  const actual = sha256(canonicalJson(catalog.types));
-  if (actual !== catalog.digest) throw new RegistryError(`${where}: the catalog digest ${catalog.digest} does not match its types (${actual}); it was altered after it was built`, { code: 'DIGEST_INVALID' });
-  for (const type of catalog.types) {
-    const { digest, ...entry } = type;
-    if (sha256(canonicalJson(entry)) !== digest) throw new RegistryError(`${where}: the digest of type ${type.id} does not match its entry; it was altered after it was built`, { code: 'DIGEST_INVALID' });
-  }
+  const problems = catalogProblems(catalog);
+  if (problems.length === 0) return;
+  if (problems[0]!.kind === 'digest') throw new RegistryError(`${where}: ${problems[0]!.message}`, { code: 'DIGEST_INVALID' });
+  throw new RegistryError(`${where} is not a valid artifact-types catalog: ${problems.map((p) => p.message).join('; ')}`, { code: 'MANIFEST_INVALID' });
 }
 
 const LOGO_ID = /^[a-z0-9][a-z0-9.-]{0,127}$/;
