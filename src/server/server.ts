@@ -13,7 +13,7 @@ import { createRequestListener } from './fast-lane.ts';
 import { onClientError, onConnect, onExpectation, requireHost } from './errors.ts';
 import { loadFromFile, loadFromMemory, loadFromRoot, type CatalogLoader } from './load.ts';
 import { Metrics } from './metrics.ts';
-import { buildState, warmTypes, type CatalogState } from './state.ts';
+import { buildState, warmResponses, type CatalogState } from './state.ts';
 
 export interface Timeouts {
   /** Whole request (headers and body) must arrive within this. */
@@ -86,7 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const load = loaderFor(options);
   let state = await buildState(await load());
-  const warm = (built: CatalogState) => void warmTypes(built).catch((error: unknown) => logger.warn({ err: error }, 'preparing type responses failed'));
+  const warm = (built: CatalogState) => void warmResponses(built).catch((error: unknown) => logger.warn({ err: error }, 'preparing responses failed'));
   warm(state);
   let draining = false;
   const metrics = new Metrics();

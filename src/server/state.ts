@@ -14,6 +14,8 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export const PAGE_MEMO = 500;
 export const API_CACHE = 'public, max-age=60, must-revalidate';
 const LOGO_CACHE = 'public, max-age=86400';
+/** For URLs whose bytes can never change (a logo at its ?v= version). */
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 /** What raw.githubusercontent.com sends for user content: an SVG opened directly cannot script. */
 const LOGO_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
@@ -27,12 +29,21 @@ export interface TypeSummary {
   links: Record<string, string>;
 }
 
+/** The short hash of the logo's bytes that versions its URL. */
+export function logoVersion(type: ArtifactType): string {
+  return type.logo.sha256.slice(7, 19);
+}
+
+export function withCacheControl(headers: Array<[string, string]>, cacheControl: string): Array<[string, string]> {
+  return headers.map(([name, value]) => [name, name === 'Cache-Control' ? cacheControl : value]);
+}
+
 export function typeLinks(type: ArtifactType): Record<string, string> {
   const base = `/v1/types/${type.id}`;
   return {
     self: base,
     page: `/types/${type.id}`,
-    logo: `${base}/logo.svg?v=${type.logo.sha256.slice(7, 19)}`,
+    logo: `${base}/logo.svg?v=${logoVersion(type)}`,
     docs: `${base}/docs`,
     ...(type.configSchema ? { configSchema: `${base}/config-schema` } : {}),
   };
@@ -77,7 +88,8 @@ export interface CatalogState {
   loadedAt: Date;
   catalogResponse: Prepared;
   typesResponse: Prepared;
-  /** Per-type and per-media-type responses, prepared on first use and kept for this build. */
+  /** Per-type and per-media-type responses, kept for this build: prepared in the background after the
+   * build (warmResponses), or on first use when a request comes first. */
   typeResponse(type: ArtifactType): Promise<Prepared>;
   /** The type's response if it has been prepared already (for the fast lane), else undefined. */
   readyTypeResponse(id: string): Prepared | undefined;
@@ -174,9 +186,16 @@ export async function buildState(loaded: LoadedCatalog): Promise<CatalogState> {
   };
 }
 
-/** Prepares every type's response in the background, one at a time, so the first requests find them ready. */
-export async function warmTypes(state: CatalogState): Promise<void> {
+/** Prepares every per-type and per-media-type response of a build in the background, one at a time
+ * (types first: the fast lane serves them), so requests find them ready instead of compressing. */
+export async function warmResponses(state: CatalogState): Promise<void> {
   for (const type of state.catalog.types) await state.typeResponse(type);
+  for (const type of state.catalog.types) {
+    await state.logoResponse(type);
+    await state.schemaResponse(type);
+    await state.docsResponse(type);
+  }
+  for (const mediaType of state.lookup.uses.keys()) await state.mediaTypeResponse(mediaType);
 }
 
 /** Summaries matching every word of `q` (case-insensitive substrings). */

@@ -5,7 +5,7 @@ import { findType, mediaTypeProblems } from '../../classify/index.ts';
 import type { ArtifactType } from '../../model/catalog.ts';
 import { HttpError } from '../errors.ts';
 import { prepare, sendPrepared } from '../prepared.ts';
-import { API_CACHE, closestIds, search, type CatalogState } from '../state.ts';
+import { API_CACHE, closestIds, IMMUTABLE_CACHE, logoVersion, search, withCacheControl, type CatalogState } from '../state.ts';
 
 export type StateRef = () => CatalogState;
 
@@ -58,7 +58,9 @@ export function typesRouter(current: StateRef): Router {
     const type = typeParam(state, req);
     const logo = state.logoResponse(type);
     if (!logo) throw new HttpError(404, 'logo-not-found', `this server has no logo file for ${type.id} (it serves a catalog without its logos)`);
-    sendPrepared(req, res, await logo);
+    // The catalog's logo links carry ?v=<hash of the SVG>: that URL's bytes never change, so it may be cached for good.
+    const prepared = await logo;
+    sendPrepared(req, res, req.query.v === logoVersion(type) ? { ...prepared, headers: withCacheControl(prepared.headers, IMMUTABLE_CACHE) } : prepared);
   });
 
   router.get('/v1/types/:id/config-schema', async (req, res) => {
