@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { parseFrontMatter } from '../catalog/front-matter.ts';
 import { ID_PATTERN, LIMITS } from '../catalog/load.ts';
-import { readCatalogFile } from '../catalog/load-catalog.ts';
+import { CatalogError, readCatalogFile } from '../catalog/load-catalog.ts';
+import { sha256 } from '../catalog/digest.ts';
 import { readTextFile } from '../catalog/read-file.ts';
 import { checkedCatalog } from '../checks/run.ts';
 import type { Catalog } from '../model/catalog.ts';
@@ -58,7 +59,11 @@ export function loadFromFile(file: string): CatalogLoader {
         // Ids become file names: only ones the checker would accept.
         if (typeof type.id !== 'string' || !ID_PATTERN.test(type.id)) return;
         const logo = await readTextFile(path.join(dir, 'logos', `${type.id}.svg`), `logos/${type.id}.svg`, LIMITS.logo);
-        if (logo.ok) logos.set(type.id, logo.source.text);
+        if (logo.ok) {
+          // Logos are served immutable at their ?v=<hash> URL: one from another build must not pass as this one.
+          if (sha256(logo.source.text) !== type.logo.sha256) throw new CatalogError(`${path.join(dir, 'logos', `${type.id}.svg`)} does not match the logo digest ${type.logo.sha256} in ${absolute}: the logos/ beside it come from another build; rebuild both with \`npm run build\``);
+          logos.set(type.id, logo.source.text);
+        }
         const readme = await readTextFile(path.join(dir, 'docs', `${type.id}.md`), `docs/${type.id}.md`, LIMITS.readme);
         if (readme.ok) docs.set(type.id, readmeBody(readme.source.text));
       }),

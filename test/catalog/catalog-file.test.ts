@@ -2,7 +2,7 @@
 // TypeScript model matches it key for key, and a catalog.json that breaks it or was edited after
 // the build is refused with a message that says where, never half-served.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { CatalogError, readCatalogFile } from '../../src/catalog/load-catalog.ts
 import { catalogProblems } from '../../src/catalog/verify-catalog.ts';
 import { runChecks } from '../../src/checks/run.ts';
 import type { ArtifactType, Catalog } from '../../src/model/catalog.ts';
+import { loadFromFile } from '../../src/server/load.ts';
 import { MODEL_FILE, renderModel } from '../../scripts/gen-model.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -103,5 +104,20 @@ describe('reading a catalog.json', () => {
     expect(result.stderr).toContain(`${file} is not a valid artifact-types catalog`);
     expect(result.stderr).toContain("/types/2/logo must have required property 'sha256'");
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('serving a catalog.json refuses a logo beside it that another build wrote (its ?v= URL is cached immutable)', async () => {
+    const home = path.join(dir, 'with-logos');
+    await mkdir(path.join(home, 'logos'), { recursive: true });
+    const file = path.join(home, 'catalog.json');
+    await writeFile(file, JSON.stringify(catalog));
+    const id = 'cncf.helm.chart';
+    const real = await readFile(path.join(REPO, 'definitions', id, 'logo.svg'), 'utf8');
+    await writeFile(path.join(home, 'logos', `${id}.svg`), real);
+    expect((await loadFromFile(file)()).logos.get(id)).toBe(real);
+    await writeFile(path.join(home, 'logos', `${id}.svg`), real.replace('</svg>', '<path d="M0 0h1v1H0z"/></svg>'));
+    const error = await loadFromFile(file)().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CatalogError);
+    expect((error as Error).message).toContain(`logos/${id}.svg does not match the logo digest`);
   });
 });

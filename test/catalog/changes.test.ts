@@ -20,7 +20,7 @@ function type(id: string, over: Partial<ArtifactType> = {}): ArtifactType {
     layers: [{ mediaType: `application/vnd.${id}.layer.v1.tar`, description: 'the files' }],
     annotations: [], configLabels: [], homepage: 'https://example.com', sources: ['https://example.com/src'],
     maintainers: ['@artifact-types/maintainers'], tools: [], docs: { title: id, summary: 'A summary of it.' },
-    logo: { file: `logos/${id}.svg`, sha256: 'sha256:0', size: 1 }, configSchema: null, example: null,
+    logo: { file: 'logo.svg', sha256: sha256(`<svg id="${id}"/>`), size: 1 }, configSchema: null, example: null,
     ...over,
   };
   return { ...entry, digest: sha256(canonicalJson(entry)) };
