@@ -12,7 +12,8 @@ import { claimsOf } from './uniqueness.ts';
 
 const run = promisify(execFile);
 
-async function git(repoRoot: string, args: string[]): Promise<string> {
+/** Runs git in the repository and returns its standard output (the --base rules and changed lines share it). */
+export async function git(repoRoot: string, args: string[]): Promise<string> {
   const { stdout } = await run('git', ['-C', repoRoot, ...args], { maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }

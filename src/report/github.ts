@@ -7,13 +7,34 @@ import { location, summarize } from './text.ts';
 const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const property = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-export function formatGithub(findings: Finding[]): string {
-  return findings
-    .map((f) => {
-      const props = [`file=${property(f.file)}`, ...(f.line > 0 ? [`line=${f.line}`, `col=${f.column}`] : []), `title=${property(f.rule)}`];
-      return `::${f.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${data(`${f.message}${f.fix ? `. Fix: ${f.fix}` : ''}`)}\n`;
-    })
-    .join('');
+export interface GithubOptions {
+  /** Which findings get an annotation (default: every one); the others are counted in one notice. */
+  annotate?: (finding: Finding) => boolean;
+  /** Where the findings left out are listed, for the notice. */
+  listedIn?: string;
+  /** Why annotations could not be limited, printed first as a warning. */
+  problem?: string;
+}
+
+function annotation(f: Finding): string {
+  const props = [`file=${property(f.file)}`, ...(f.line > 0 ? [`line=${f.line}`, `col=${f.column}`] : []), `title=${property(f.rule)}`];
+  return `::${f.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${data(`${f.message}${f.fix ? `. Fix: ${f.fix}` : ''}`)}\n`;
+}
+
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+export function formatGithub(findings: Finding[], options: GithubOptions = {}): string {
+  const { annotate } = options;
+  const shown = annotate ? findings.filter((f) => annotate(f)) : findings;
+  const out = shown.map(annotation);
+  if (options.problem) out.unshift(`::warning title=${property('artifact-types validate')}::${data(options.problem)}\n`);
+  const left = annotate ? findings.filter((f) => !annotate(f)) : [];
+  if (left.length > 0) {
+    const { errors, warnings } = summarize(left);
+    const where = options.listedIn ?? 'the job summary lists every finding';
+    out.push(`::notice title=${property('artifact-types validate')}::${data(`${count(left.length, 'finding')} on lines this change did not touch (${count(errors, 'error')}, ${count(warnings, 'warning')}) ${left.length === 1 ? 'is' : 'are'} not annotated; ${where}.`)}\n`);
+  }
+  return out.join('');
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');

@@ -1,5 +1,5 @@
 // `artifact-types validate` and `classify` as a contributor and CI run them: real processes, exit codes, formats.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +12,13 @@ const temp = mkdtempSync(path.join(os.tmpdir(), 'cli-validate-'));
 const repo = path.join(temp, 'repo');
 const W = 'definitions/example.widget.bundle';
 
-function cli(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: repo, input, encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '' } });
+function cli(args: string[], input?: string, options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? repo, input, encoding: 'utf8', env: { ...process.env, GITHUB_STEP_SUMMARY: '', ...options.env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+// As test/checks/fixtures.test.ts runs git: a fixed identity, whatever the machine's config says.
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe', encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
 
 beforeAll(async () => {
   cpSync(path.resolve('test/fixtures/checker/base'), repo, { recursive: true });
@@ -89,6 +92,93 @@ describe('validate', { timeout: 120_000 }, () => {
       expect(r.stderr.length).toBeGreaterThan(10);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('validate --format github --base', { timeout: 120_000 }, () => {
+  // Base commit: a clean widget, and a gadget with an error already on main (status "bogus").
+  // Then a commit that breaks the widget's status line: only that line is the pull request's doing.
+  const gitRepo = path.join(temp, 'git-repo');
+  const G = 'definitions/example.gadget.package';
+  const edit = (file: string, from: string, to: string) => {
+    const text = readFileSync(path.join(gitRepo, file), 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(path.join(gitRepo, file), text.replace(from, to));
+  };
+  /** 1-based line and column of `needle` in a file of the git repo. */
+  const position = (file: string, needle: string) => {
+    const lines = readFileSync(path.join(gitRepo, file), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes(needle));
+    return { line: line + 1, col: lines[line]!.indexOf(needle) + 1 };
+  };
+  const run = (args: string[], env: Record<string, string> = {}) => cli(args, undefined, { cwd: gitRepo, env });
+
+  beforeAll(() => {
+    cpSync(repo, gitRepo, { recursive: true });
+    edit(`${G}/definition.json`, '"status": "active"', '"status": "bogus"');
+    git(gitRepo, 'init', '-q');
+    git(gitRepo, 'add', '-A');
+    git(gitRepo, 'commit', '-qm', 'base');
+    edit(`${W}/definition.json`, '"status": "active"', '"status": "activ"');
+    git(gitRepo, 'commit', '-qam', 'change');
+  });
+
+  it('annotates only findings on changed lines, names the rest in a notice, and still fails on every error', () => {
+    const summary = path.join(temp, 'base-summary.md');
+    const r = run(['validate', '--format', 'github', '--base', 'HEAD~1'], { GITHUB_STEP_SUMMARY: summary });
+    expect(r.code).toBe(1);
+    const { line, col } = position(`${W}/definition.json`, '"activ"');
+    const annotations = r.stdout.split('\n').filter((l) => /^::(error|warning) /.test(l));
+    expect(annotations).toEqual([expect.stringMatching(new RegExp(`^::error file=${W}/definition\\.json,line=${line},col=${col},title=schema/definition::status must be one of`))]);
+    expect(r.stdout).not.toContain(G);
+    expect(r.stdout).toMatch(/^::notice title=artifact-types validate::1 finding on lines this change did not touch \(1 error, 0 warnings\) is not annotated; the job summary lists every finding\.$/m);
+    // The job summary still has the whole table, the unannotated error included.
+    const table = readFileSync(summary, 'utf8');
+    expect(table).toContain('2 error(s), 0 warning(s).');
+    expect(table).toContain(`\`${G}/definition.json:`);
+    expect(table).toContain(`\`${W}/definition.json:${line}:${col}\``);
+  });
+
+  it('fails on an error on an unchanged line even when no annotation is left', () => {
+    const r = run(['validate', '--format', 'github', '--base', 'HEAD']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/^::(error|warning) /m);
+    expect(r.stdout).toMatch(/^::notice title=artifact-types validate::2 findings on lines this change did not touch \(2 errors, 0 warnings\) are not annotated; `artifact-types validate --format text` lists every finding\.$/m);
+  });
+
+  it('counts uncommitted and untracked work against the base', () => {
+    const notes = path.join(gitRepo, G, 'notes.txt');
+    writeFileSync(notes, 'scratch\n');
+    edit(`${G}/definition.json`, '"status": "bogus"', '"status": "bogus2"');
+    try {
+      const r = run(['validate', '--format', 'github', '--base', 'HEAD', '--summary', path.join(temp, 'wt-summary.md')]);
+      expect(r.code).toBe(1);
+      const { line, col } = position(`${G}/definition.json`, '"bogus2"');
+      expect(r.stdout).toContain(`::error file=${G}/definition.json,line=${line},col=${col},title=schema/definition::`);
+      expect(r.stdout).toContain(`::error file=${G}/notes.txt,title=folder/unknown-file::`);
+      expect(r.stdout).not.toContain(`file=${W}/`);
+      expect(r.stdout).toContain(`1 finding on lines this change did not touch (1 error, 0 warnings) is not annotated; ${path.join(temp, 'wt-summary.md')} lists every finding.`);
+    } finally {
+      rmSync(notes);
+      edit(`${G}/definition.json`, '"status": "bogus2"', '"status": "bogus"');
+    }
+  });
+
+  it('annotates every finding without --base, with no notice', () => {
+    const r = run(['validate', '--format', 'github']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`::error file=${G}/definition.json,line=${position(`${G}/definition.json`, '"bogus"').line},`);
+    expect(r.stdout).toContain(`::error file=${W}/definition.json,line=${position(`${W}/definition.json`, '"activ"').line},`);
+    expect(r.stdout).not.toContain('::notice');
+  });
+
+  it('reports an unknown base as before (version/base) and then annotates everything', () => {
+    const r = run(['validate', '--format', 'github', '--base', 'no-such-ref']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=definitions,title=version\/base::--base no-such-ref is not a commit git knows here/m);
+    expect(r.stdout).toContain(`::error file=${G}/definition.json,`);
+    expect(r.stdout).toContain(`::error file=${W}/definition.json,`);
+    expect(r.stdout).not.toContain('::notice');
   });
 });
 

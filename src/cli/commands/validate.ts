@@ -2,9 +2,10 @@
 import { readFile, writeFile, appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { onChangedLines, readChangedLines } from '../../checks/changed-lines.ts';
 import { runChecks } from '../../checks/run.ts';
 import { optimizeSvg } from '../../checks/svgo-config.ts';
-import { formatGithub, formatSummaryTable } from '../../report/github.ts';
+import { formatGithub, formatSummaryTable, type GithubOptions } from '../../report/github.ts';
 import { formatJson } from '../../report/json.ts';
 import { formatText, summarize } from '../../report/text.ts';
 import { fail } from '../io.ts';
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .argument('[paths...]', 'definition folders to report on (catalog-wide rules still see every type)')
     .option('--root <dir>', 'the definitions directory', 'definitions')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-    .option('--base <git-ref>', 'compare versions with this git ref (changed types must bump their version)')
+    .option('--base <git-ref>', 'compare versions with this git ref (changed types must bump their version); with --format github, annotate only lines changed since it')
     .option('--fix', 'rewrite logos with the project svgo config')
     .option('--workers <n>', 'worker threads for per-type rules (0: none; default: one per core for large catalogs)', (v) => {
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
@@ -38,9 +39,22 @@ export function register(program: Command): void {
         if (fixable.length > 0) result = await runChecks({ root, paths, base: options.base, workers: options.workers });
       }
       const { findings, catalog } = result;
-      const output = options.format === 'json' ? formatJson(findings, catalog.types.length) : options.format === 'github' ? formatGithub(findings) : formatText(findings, catalog.types.length);
-      process.stdout.write(output);
       const summaryFile = options.summary ?? (options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined);
+      const github: GithubOptions = {};
+      if (options.format === 'github' && options.base) {
+        // Annotate only what changed since the base; the summary table and the exit code still cover every finding.
+        try {
+          // The repository root as runChecks takes it (the version rule diffs against the same one).
+          const changes = await readChangedLines(path.dirname(root), root, options.base);
+          // null: the base is not a commit here, which version/base reports; annotate everything then.
+          if (changes) github.annotate = onChangedLines(changes);
+        } catch (error) {
+          github.problem = `could not read the lines changed since ${options.base} (${(error as Error).message.split('\n')[0]}), so every finding is annotated`;
+        }
+        github.listedIn = options.summary ? `${options.summary} lists every finding` : summaryFile ? 'the job summary lists every finding' : '`artifact-types validate --format text` lists every finding';
+      }
+      const output = options.format === 'json' ? formatJson(findings, catalog.types.length) : options.format === 'github' ? formatGithub(findings, github) : formatText(findings, catalog.types.length);
+      process.stdout.write(output);
       if (summaryFile) await appendFile(summaryFile, formatSummaryTable(findings));
       process.exitCode = summarize(findings).errors > 0 ? 1 : 0;
     });
