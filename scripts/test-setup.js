@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Provisions what the test suites need on a fresh Debian machine: Chromium (browser tests),
-// CNCF distribution (registry tests), htpasswd (registry basic auth) and openssl (registry token auth). Installs only what is missing.
+// CNCF distribution (registry tests), htpasswd (registry basic auth), openssl (registry token auth)
+// and script (bsdutils: a pseudo-terminal for the `new` prompt test). Installs only what is missing.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -9,6 +10,7 @@ const NEEDED = [
   { binary: '/usr/bin/docker-registry', pkg: 'docker-registry' },
   { binary: '/usr/bin/htpasswd', pkg: 'apache2-utils' },
   { binary: '/usr/bin/openssl', pkg: 'openssl' },
+  { binary: '/usr/bin/script', pkg: 'bsdutils' },
 ];
 
 const missing = NEEDED.filter((n) => !existsSync(n.binary)).map((n) => n.pkg);

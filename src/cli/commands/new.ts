@@ -3,6 +3,7 @@
 // (bad URL, no full stop, not a media type, missing summary), so nothing half-filled gets merged.
 // Prompts only when both stdin and stdout are a terminal; CI never waits for input.
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,6 +13,7 @@ import { EMPTY_MEDIA_TYPE, mediaTypeProblems } from '../../classify/index.ts';
 import { optimizeSvg } from '../../checks/svgo-config.ts';
 import { fail } from '../io.ts';
 import { PLACEHOLDER } from '../../model/placeholder.ts';
+import { DEFAULT_OWNER } from '../../github/codeowners.ts';
 
 export interface ScaffoldFacts {
   id: string;
@@ -21,6 +23,8 @@ export interface ScaffoldFacts {
   configMediaType?: string;
   layerMediaType?: string;
   homepage?: string;
+  /** GitHub handles (@user) or teams (@org/team); they become the folder's CODEOWNERS. */
+  maintainers?: string[];
 }
 
 /** Marks every value the author still has to write; CONTRIBUTING.md tells them to search for it. */
@@ -30,6 +34,44 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const EMPTY_DESCRIPTOR = { mediaType: EMPTY_MEDIA_TYPE, digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2, data: 'e30=' };
 
 const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/** What the definition schema accepts in `maintainers`, read from the schema so the two never disagree. */
+interface MaintainersRule {
+  pattern: RegExp;
+  maxLength: number;
+  maxItems: number;
+}
+let maintainersRule: MaintainersRule | undefined;
+function maintainersSchema(): MaintainersRule {
+  if (!maintainersRule) {
+    const schema = JSON.parse(readFileSync(new URL('../../../schemas/definition.schema.json', import.meta.url), 'utf8')) as {
+      properties: { maintainers: { maxItems: number; items: { pattern: string; maxLength: number } } };
+    };
+    const { maxItems, items } = schema.properties.maintainers;
+    maintainersRule = { pattern: new RegExp(items.pattern, 'u'), maxLength: items.maxLength, maxItems };
+  }
+  return maintainersRule;
+}
+
+/** `--maintainer` values (repeated and/or comma-separated) as a list without blanks or repeats. */
+export function parseMaintainers(values: string | string[]): string[] {
+  const all = (Array.isArray(values) ? values : [values]).flatMap((v) => v.split(',')).map((h) => h.trim()).filter(Boolean);
+  return [...new Set(all)];
+}
+
+function maintainerProblems(maintainers: string[]): string[] {
+  const { pattern, maxLength, maxItems } = maintainersSchema();
+  if (maintainers.length === 0) return ['--maintainer needs at least one GitHub handle, e.g. --maintainer @octocat'];
+  const problems: string[] = [];
+  for (const handle of maintainers) {
+    if (handle.length <= maxLength && pattern.test(handle)) continue;
+    const hint = !handle.startsWith('@') && pattern.test(`@${handle}`) ? `; did you mean @${handle}?` : '';
+    const long = handle.length > maxLength ? ` of at most ${maxLength} characters` : '';
+    problems.push(`--maintainer "${handle}" is not a GitHub handle: use @user or @org/team${long}, e.g. @octocat or @acme/oci-team${hint}`);
+  }
+  if (maintainers.length > maxItems) problems.push(`--maintainer takes at most ${maxItems} handles, got ${maintainers.length}`);
+  return problems;
+}
 
 /** "acme.widget-bundle" → "Widget bundle": a starting point the author will usually improve. */
 export function displayNameFromId(id: string): string {
@@ -52,6 +94,7 @@ export function factProblems(facts: ScaffoldFacts): string[] {
   if (facts.homepage !== undefined && !/^https:\/\/\S+$/.test(facts.homepage)) problems.push(`--homepage "${facts.homepage}" must be an https:// URL`);
   if (facts.displayName !== undefined && !/^\S(.{0,58}\S)?$/.test(facts.displayName)) problems.push('--display-name must be 2 to 60 characters without leading or trailing space');
   if (facts.description !== undefined && !/^\S[^\n]{8,298}\.$/.test(facts.description)) problems.push('--description must be one sentence of 10 to 300 characters ending with a full stop');
+  if (facts.maintainers !== undefined) problems.push(...maintainerProblems(facts.maintainers));
   return problems;
 }
 
@@ -89,7 +132,8 @@ export function renderScaffold(facts: ScaffoldFacts): ScaffoldFile[] {
     logo: 'logo.svg',
     homepage: facts.homepage ?? `${PLACEHOLDER} https://… the project's home page`,
     sources: [`${PLACEHOLDER} https://… the project's docs or code that the media types above come from`],
-    maintainers: ['@artifact-types/maintainers'],
+    // Without --maintainer the catalog maintainers own it for now; `new` tells the author to put their handle here.
+    maintainers: facts.maintainers ?? [DEFAULT_OWNER],
     tools: [
       {
         name: vendor,
@@ -155,15 +199,16 @@ export function renderScaffold(facts: ScaffoldFacts): ScaffoldFile[] {
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
-/** Asks for each missing fact; an empty answer leaves the placeholder. */
+/** Asks for each missing fact; an empty answer leaves the placeholder (or the default). */
 async function promptForMissing(facts: ScaffoldFacts): Promise<ScaffoldFacts> {
-  const questions: Array<[keyof ScaffoldFacts, string]> = [
+  const questions: Array<[Exclude<keyof ScaffoldFacts, 'id'>, string]> = [
     ['displayName', `Display name [${displayNameFromId(facts.id)}]: `],
     ['description', 'One sentence: what is it and which tool pushes it? '],
     ['artifactType', 'manifest artifactType the tool writes (empty if none): '],
     ['configMediaType', 'config media type the tool writes (empty for the OCI empty config): '],
     ['layerMediaType', 'layer media type the tool writes: '],
     ['homepage', 'project home page (https://…): '],
+    ['maintainers', `your GitHub handle(s), who review changes to this type (@user or @org/team, comma-separated) [${DEFAULT_OWNER}]: `],
   ];
   // Lines are read through the async iterator, which queues them: pasted answers are not lost.
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
@@ -179,12 +224,13 @@ async function promptForMissing(facts: ScaffoldFacts): Promise<ScaffoldFacts> {
         if (next.done) return answered; // end of input: the rest stays a placeholder
         const answer = String(next.value).trim();
         if (!answer) break;
-        const problems = factProblems({ id: facts.id, [key]: answer });
+        const fact: Partial<ScaffoldFacts> = key === 'maintainers' ? { maintainers: parseMaintainers(answer) } : { [key]: answer };
+        const problems = factProblems({ id: facts.id, ...fact });
         if (problems.length === 0) {
-          answered[key] = answer;
+          Object.assign(answered, fact);
           break;
         }
-        process.stdout.write(`  ${problems.join('\n  ').replace(/--[a-z-]+ /, '')}\n`);
+        process.stdout.write(`  ${problems.join('\n  ').replace(/--[a-z-]+ /g, '')}\n`);
       }
     }
   } finally {
@@ -223,9 +269,27 @@ export function register(program: Command): void {
     .option('--config-media-type <media-type>', 'the config media type the tool writes')
     .option('--layer-media-type <media-type>', 'the layer media type the tool writes')
     .option('--homepage <url>', 'the project\'s home page (https://)')
-    .action(async (id: string, options: Omit<ScaffoldFacts, 'id'> & { root: string }) => {
-      const { root: rootOption, ...given } = options;
-      let facts: ScaffoldFacts = { id, ...given };
+    .option(
+      '--maintainer <handle>',
+      `your GitHub handle (@user) or team (@org/team): reviews changes to the type as its CODEOWNER; repeatable or comma-separated (default: ${DEFAULT_OWNER}, a stand-in to replace with your own)`,
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'In a terminal it asks for each fact not given; elsewhere (CI, scripts) it writes a TODO: placeholder instead.',
+        '',
+        'Example:',
+        '  artifact-types new acme.widget --display-name "Acme widget" \\',
+        '    --artifact-type application/vnd.acme.widget.v1 \\',
+        '    --layer-media-type application/vnd.acme.widget.layer.v1.tar+gzip \\',
+        '    --homepage https://acme.example --maintainer @octocat --maintainer @acme/oci-team',
+      ].join('\n'),
+    )
+    .action(async (id: string, options: Omit<ScaffoldFacts, 'id' | 'maintainers'> & { root: string; maintainer?: string[] }) => {
+      const { root: rootOption, maintainer, ...given } = options;
+      let facts: ScaffoldFacts = { id, ...given, ...(maintainer !== undefined ? { maintainers: parseMaintainers(maintainer) } : {}) };
       const problems = factProblems(facts);
       if (problems.length > 0) fail(problems.join('\n'), 2);
       const root = path.resolve(rootOption);
@@ -238,7 +302,11 @@ export function register(program: Command): void {
       process.stdout.write(
         `created ${shown}\n` +
           (todo.length > 0 ? `fill in every "${PLACEHOLDER}" in: ${todo.join(', ')}\n` : '') +
-          `replace logo.svg with your own mark, make the example match what your tool really pushes, then run:\n  node bin/artifact-types.js validate ${shown}\n`,
+          (facts.maintainers === undefined
+            ? `"maintainers" is ${DEFAULT_OWNER}, a stand-in: replace it in ${path.join(shown, 'definition.json')} with your own GitHub handle (@you or @org/team), so that changes to the type come to you for review (--maintainer sets it)\n`
+            : `maintainers: ${facts.maintainers.join(', ')} (npm run build makes them the folder's CODEOWNERS)\n`) +
+          `replace logo.svg with your own mark, make the example match what your tool really pushes, then run:\n  node bin/artifact-types.js validate ${shown}\n` +
+          `before you open the pull request, bump "version" in ${path.relative(process.cwd(), path.join(root, 'catalog.json')) || 'catalog.json'}, then run npm run build (it regenerates the README table and CODEOWNERS)\n`,
       );
     });
 }
