@@ -3,9 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { canonicalJson, sha256 } from '../../src/catalog/digest.ts';
 import type { RunningServer } from '../../src/server/index.ts';
+import type { Prepared } from '../../src/server/prepared.ts';
+import { warmResponses } from '../../src/server/state.ts';
 import { errorOf, request, seedRepo, SEED_IDS, start } from './helpers.ts';
 
 let repo: Awaited<ReturnType<typeof seedRepo>>;
@@ -70,11 +72,67 @@ describe('/v1/catalog', () => {
     expect(Number(res.headers['content-length'])).toBeGreaterThan(1000);
   });
 
-  it('prepares the body once per build: the same Buffer serves every request', async () => {
+  it('serializes once per build: requests send the prepared bytes and call no JSON.stringify; a reload prepares anew', async () => {
     const state = server.state();
-    const before = state.catalogResponse.body;
-    await request(`${url}/v1/catalog`);
-    expect(server.state().catalogResponse.body).toBe(before);
+    await warmResponses(state); // what the server runs in the background after a build; memoized, so this only waits for it
+    const ids = state.catalog.types.map((t) => t.id);
+    const prepared = new Map<string, Prepared>([
+      ['/v1/catalog', state.catalogResponse],
+      ['/v1/types', state.typesResponse],
+    ]);
+    for (const type of state.catalog.types) {
+      prepared.set(`/v1/types/${type.id}`, await state.typeResponse(type));
+      prepared.set(`/v1/types/${type.id}/docs`, await state.docsResponse(type));
+      const schema = state.schemaResponse(type);
+      if (schema) prepared.set(`/v1/types/${type.id}/config-schema`, await schema);
+    }
+    prepared.set('/v1/media-types/application/vnd.oci.image.manifest.v1+json', (await state.mediaTypeResponse('application/vnd.oci.image.manifest.v1+json'))!);
+    const before = new Map(prepared);
+    const catalogBody = state.catalogResponse.body;
+
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      for (let round = 0; round < 3; round++) {
+        for (const [route, p] of prepared) {
+          for (const [encoding, bytes] of [['identity', p.body], ['br', p.br ?? p.body], ['gzip', p.gzip ?? p.body]] as const) {
+            const res = await request(`${url}${route}`, { headers: { 'Accept-Encoding': encoding } });
+            expect(res.status, route).toBe(200);
+            expect(res.body.equals(bytes), `${route} ${encoding}: the prepared bytes`).toBe(true);
+            expect(res.headers.etag, route).toBe(p.etag);
+          }
+          expect((await request(`${url}${route}`, { headers: { 'If-None-Match': p.etag } })).status).toBe(304);
+        }
+      }
+      // pino-http serializes each request's log bindings (the req serializer's { id, method, url, userAgent })
+      // even when logging is off; anything else stringified here would be a response body made per request.
+      const isLogBinding = (value: unknown) => value !== null && typeof value === 'object' && Object.keys(value).join() === 'id,method,url,userAgent';
+      const serialized = stringify.mock.calls.map(([value]) => value).filter((value) => !isLogBinding(value));
+      expect(serialized.length, 'JSON.stringify of anything but log bindings while serving prepared routes').toBe(0);
+      expect(stringify).not.toHaveBeenCalledWith(state.catalog);
+      // The spy does see the server's serialization: a new search is prepared (serialized) on its request.
+      const calls = stringify.mock.calls.length;
+      const q = `no-such-type-${Date.now()}`;
+      expect((await request(`${url}/v1/types?q=${q}`)).json()).toMatchObject({ q, count: 0 });
+      expect(stringify.mock.calls.slice(calls).some(([value]) => (value as { q?: string } | null)?.q === q)).toBe(true);
+    } finally {
+      stringify.mockRestore();
+    }
+    // Still the same build and the same prepared responses (nothing re-prepared them per request).
+    expect(server.state()).toBe(state);
+    expect(server.state().catalogResponse.body).toBe(catalogBody);
+    for (const type of state.catalog.types) expect(await state.typeResponse(type)).toBe(before.get(`/v1/types/${type.id}`));
+    expect(state.readyTypeResponse(ids[0]!)).toBe(before.get(`/v1/types/${ids[0]}`));
+
+    // A reload builds a new state whose responses are prepared again, with the same bytes for the same catalog.
+    expect(await server.reload()).toBe(true);
+    const next = server.state();
+    expect(next).not.toBe(state);
+    expect(next.catalogResponse).not.toBe(state.catalogResponse);
+    expect(next.catalogResponse.body).not.toBe(catalogBody);
+    expect(next.catalogResponse.body.equals(catalogBody)).toBe(true);
+    const type = next.catalog.types[0]!;
+    expect(await next.typeResponse(type)).not.toBe(before.get(`/v1/types/${type.id}`));
+    expect((await request(`${url}/v1/catalog`)).body.equals(next.catalogResponse.body)).toBe(true);
   });
 });
 
