@@ -80,7 +80,7 @@ export async function run(): Promise<string> {
   const target = times.get(10000);
   return `## Checker: validating a synthetic catalog
 
-\`artifact-types validate\` (every rule: schema, media types, logos with svgo, config schemas compiled by ajv with every regex checked by recheck, docs, examples validated and classified, catalog-wide uniqueness) in a fresh process on synthetic catalogs (\`scripts/synthetic-catalog.ts\`), where every type has its own media types, logo drawing, config schema with its own regex, and examples, so no cache can help. Worker threads: two per core. Peak memory is the process's VmHWM (includes worker threads).
+\`artifact-types validate\` (every rule: schema, media types, logos with svgo, config schemas compiled by ajv with every regex checked by recheck, docs, examples validated and classified, catalog-wide uniqueness) in a fresh process on synthetic catalogs (\`scripts/synthetic-catalog.ts\`), where every type has its own media types, logo drawing, config schema with its own regex, and examples, so no cache can help. Worker threads: one per core (the default). Peak memory is the process's VmHWM (includes worker threads).
 
 The peer is the least any checker must do: read, \`JSON.parse\` and ajv-validate each \`definition.json\` (one thread).
 

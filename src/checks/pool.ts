@@ -30,7 +30,9 @@ type Job = { id: string; full: boolean };
 
 const WORKER_URL = new URL('./worker.ts', import.meta.url).href;
 // Workers are plain threads: register the TypeScript loader in each before importing the body.
-const BOOTSTRAP = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
+// tsx is imported by its resolved URL: an eval'd worker resolves bare names from the working directory, which may be anywhere.
+const TSX_API_URL = import.meta.resolve('tsx/esm/api');
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API_URL)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
 
 function failed(root: string, id: string, rule: string, message: string): FolderResult {
   const dir = displayPath(path.join(root, id));

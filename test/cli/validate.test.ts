@@ -28,6 +28,18 @@ beforeAll(async () => {
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('validate', { timeout: 120_000 }, () => {
+  it('checks in worker threads from any working directory (workers resolve their loader from the package, not the cwd)', () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'cli-validate-cwd-'));
+    try {
+      const run = cli(['validate', '--workers', '2', '--format', 'json', '--root', path.join(repo, 'definitions')], undefined, { cwd: elsewhere });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ findings: [] });
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('exits 0 and says so on a clean catalog', () => {
     const r = cli(['validate']);
     expect(r.code).toBe(0);
