@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/artifact-types.js');
+export const BIN = path.resolve(import.meta.dirname, '../../bin/artifact-types.js');
 
 export interface CliResult {
   code: number;

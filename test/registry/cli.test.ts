@@ -1,12 +1,14 @@
 // The push, pull and ls commands end to end against a real registry, run as a user runs them.
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../src/model/catalog.ts';
 import { RegistryClient, type RegistryListing } from '../../src/registry/index.ts';
 import { definitionsCatalog, DEFINITIONS, writeTestDist } from './catalog-fixture.ts';
-import { runCli } from './cli-run.ts';
+import { BIN, runCli } from './cli-run.ts';
 import { exampleFiles, pushExample } from './example-artifacts.ts';
 import { startRegistry, type RunningRegistry } from './registry-server.ts';
 
@@ -64,6 +66,19 @@ describe('push, pull and ls commands', { timeout: 90_000 }, () => {
     expect(ls.stdout).toContain('artifactType application/vnd.example.unknown.v1, config application/vnd.oci.empty.v1+json, layers application/vnd.example.unknown.layer.v1');
     // Progress bars only on a terminal; the test's stderr is a pipe.
     expect(ls.stderr).toBe('');
+  });
+
+  it('ls shows progress on a terminal (stderr a pty, via script(1)) and keeps it out of the listing', async () => {
+    const out = path.join(work, 'ls-on-a-terminal.txt');
+    const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, BIN, 'ls', registry.registry, '--catalog', catalogFile, '--page-size', '1'].map(quote).join(' ');
+    // script gives the command a terminal; stdout goes to a file, so only stderr is the terminal.
+    const terminal = await promisify(execFile)('script', ['-qec', `${command} > ${quote(out)}`, '/dev/null'], { timeout: 60_000 });
+    expect(terminal.stdout).toMatch(/tags {5} \[[^\]]*\] \d+\/\d+/);
+    expect(terminal.stdout).toMatch(/manifests \[[^\]]*\] \d+\/\d+/);
+    const listing = await readFile(out, 'utf8');
+    expect(listing).toMatch(new RegExp(`${registry.registry}/charts/web:1\\.0\\.0\\s+Helm chart`));
+    expect(listing).not.toContain('manifests [');
   });
 
   it('ls --format json gives the same listing as data', async () => {
