@@ -8,6 +8,7 @@ import { configSchema } from './config-schema.ts';
 import { docs } from './docs.ts';
 import { examples } from './examples.ts';
 import { placeholders } from './placeholders.ts';
+import { tools } from './tools.ts';
 import { invisibleCharacters } from './invisible-characters.ts';
 import { uniqueness } from './uniqueness.ts';
 import { classification } from './classification.ts';
@@ -23,6 +24,7 @@ export const DEFINITION_RULES: Array<{ name: string; rule: DefinitionRule; light
   { name: 'docs', rule: docs },
   { name: 'examples', rule: examples },
   { name: 'placeholder', rule: placeholders, light: true },
+  { name: 'tools', rule: tools, light: true },
   { name: 'text', rule: invisibleCharacters },
 ];
 

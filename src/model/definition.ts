@@ -152,7 +152,7 @@ export interface ArtifactTypeDefinition {
    */
   maintainers: [string, ...string[]];
   /**
-   * Tools that push, pull or run this artifact, with command templates a registry UI shows next to it. Placeholders: {registry}, {repository}, {tag}, {digest}, {reference}.
+   * Tools that push, pull or run this artifact, with command templates a registry UI shows next to it. Filled in from where the artifact is: {registry}, {repository}, {repository-parent}, {tag}, {digest}, {reference} (registry/repository:tag, or @digest). Left for the user: {release}, {chart}, {file} and the others listed in src/checks/tools.ts. {{ … }} is the tool's own syntax, kept as written; any other placeholder is refused (tools/unknown-placeholder).
    *
    * @maxItems 10
    */

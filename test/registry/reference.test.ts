@@ -76,5 +76,18 @@ describe('fillCommand', () => {
     expect(fillCommand('helm install {release} oci://{registry}/{repository} --version {tag}', where)).toBe('helm install {release} oci://r.example.com/charts/web --version 1.0.0');
     expect(fillCommand('helm push {chart}-{tag}.tgz oci://{registry}/{repository-parent}', where)).toBe('helm push {chart}-1.0.0.tgz oci://r.example.com/charts');
     expect(fillCommand('oras pull {registry}/{repository}@{digest}', where)).toBe(`oras pull r.example.com/charts/web@${digest}`);
+    expect(fillCommand('crane manifest {reference}', where)).toBe('crane manifest r.example.com/charts/web:1.0.0');
+  });
+
+  it('without a tag, {reference} is by digest and {tag} stays for the user', () => {
+    const where = { registry: 'r.example.com', repository: 'charts/web', digest };
+    expect(fillCommand('crane manifest {reference}', where)).toBe(`crane manifest r.example.com/charts/web@${digest}`);
+    expect(fillCommand('helm pull oci://{registry}/{repository} --version {tag}', where)).toBe('helm pull oci://r.example.com/charts/web --version {tag}');
+  });
+
+  it('fills only its own placeholders: inherited names and the tool’s {{ … }} templates stay as written', () => {
+    const where = { registry: 'r.example.com', repository: 'charts/web', tag: '1.0.0', digest };
+    expect(fillCommand('x {constructor} {toString} {__proto__}', where)).toBe('x {constructor} {toString} {__proto__}');
+    expect(fillCommand("docker inspect --format '{{tag}}' {registry}/{repository}:{tag}", where)).toBe("docker inspect --format '{{tag}}' r.example.com/charts/web:1.0.0");
   });
 });
