@@ -93,13 +93,19 @@ export async function loadDefinition(root: string, id: string): Promise<Definiti
     examples: [],
     findings: [],
   };
-  const entries = await readdir(dirAbs, { withFileTypes: true }).catch(() => []);
+  // A folder that vanished (or cannot be listed) between listing definitions/ and here says so,
+  // rather than showing up as a folder with every file missing.
+  const unlisted = (dir: string) => () => {
+    result.findings.push({ rule: 'file/unreadable', severity: 'error', file: displayPath(dir), line: 0, column: 0, message: 'the folder vanished or cannot be read', fix: 'make sure the folder is committed and readable' });
+    return [];
+  };
+  const entries = await readdir(dirAbs, { withFileTypes: true }).catch(unlisted(dirAbs));
   result.entries = entries.map((e) => e.name);
   const has = (name: string) => entries.some((e) => e.name === name && !e.isDirectory());
   const file = (name: string) => path.join(dirAbs, name);
   // Read the folder's files concurrently: checking is I/O-bound as much as CPU-bound.
   const examplesDir = entries.find((e) => e.name === 'examples' && e.isDirectory());
-  const exampleEntries = examplesDir ? (await readdir(file('examples'), { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name)) : [];
+  const exampleEntries = examplesDir ? (await readdir(file('examples'), { withFileTypes: true }).catch(unlisted(file('examples')))).sort((a, b) => a.name.localeCompare(b.name)) : [];
   // A linked examples/ would be listed and read from wherever it points: refuse it, as linked files are.
   if (entries.some((e) => e.name === 'examples' && e.isSymbolicLink())) {
     result.findings.push({ rule: 'file/symlink', severity: 'error', file: displayPath(file('examples')), line: 0, column: 0, message: 'is a symbolic link; links can point outside the repository', fix: 'replace the link with a real examples/ folder' });
