@@ -3,8 +3,14 @@
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { provision } from '../provision.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
+// The peers and servers the benchmarks run: nginx (API peer) and CNCF distribution (registry).
+provision('bench', [
+  { binary: '/usr/sbin/nginx', pkg: 'nginx' },
+  { binary: '/usr/bin/docker-registry', pkg: 'docker-registry' },
+]);
 const sections = path.join(here, '../../docs/benchmarks');
 const wanted = process.argv.slice(2);
 const benches = (await readdir(here)).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, '')).sort();
