@@ -86,13 +86,16 @@ function shapeError(manifest: Json, kind: 'manifest' | 'index'): { pointer: stri
   // An index loop that stops at the first problem: forEach would skip the holes of a sparse array.
   const entries = (manifest[list] as unknown[] | undefined) ?? [];
   for (let i = 0; i < entries.length; i++) {
-    const problem = descriptorError(`/${list}/${i}`, entries[i]);
+    const problem = descriptorError(list, entries[i], i);
     if (problem) return problem;
   }
   return manifest.subject === undefined ? null : descriptorError('/subject', manifest.subject);
 }
 
-function descriptorError(pointer: string, descriptor: unknown): { pointer: string; message: string } | null {
+/** The first problem of a descriptor at `at` (or at /<at>/<index>; the pointer is only built for a problem). */
+function descriptorError(at: string, descriptor: unknown, index?: number): { pointer: string; message: string } | null {
+  if (isObject(descriptor) && typeof descriptor.mediaType === 'string' && (descriptor.annotations === undefined || isObject(descriptor.annotations))) return null;
+  const pointer = index === undefined ? at : `/${at}/${index}`;
   if (!isObject(descriptor)) return { pointer, message: 'must be a descriptor object with mediaType, digest and size' };
   if (typeof descriptor.mediaType !== 'string') return { pointer: `${pointer}/mediaType`, message: 'mediaType must be a string' };
   if (descriptor.annotations !== undefined && !isObject(descriptor.annotations)) {
@@ -122,9 +125,12 @@ interface Match {
 }
 
 function matchAnnotations(lookup: Lookup, on: 'manifest' | 'layer' | 'entry' | 'config', base: string, annotations: unknown): Match | null {
-  if (!isObject(annotations) || lookup.annotation[on].size === 0) return null;
-  for (const [key, value] of Object.entries(annotations)) {
-    const id = lookupKeyValue(lookup.annotation[on], key, value);
+  const keys = lookup.annotation[on];
+  if (keys.size === 0 || !isObject(annotations)) return null;
+  for (const key of Object.keys(annotations)) {
+    if (!keys.has(key)) continue;
+    const value = annotations[key];
+    const id = lookupKeyValue(keys, key, value);
     if (id !== undefined) return { id, signal: 'annotation', pointer: `${base}/annotations/${esc(key)}`, value: shown(value) };
   }
   return null;
@@ -142,18 +148,28 @@ function findMatch(lookup: Lookup, manifest: Json, kind: 'manifest' | 'index', c
     const id = lookupMediaType(lookup.config, configType);
     if (id !== undefined) return { id, signal: 'config', pointer: '/config/mediaType', value: configType };
   }
+  // Indexed loops, not entries()/reduce: this is the hot path of every lookup.
   const layers = kind === 'manifest' && Array.isArray(manifest.layers) ? (manifest.layers as Json[]) : [];
-  for (const [i, layer] of layers.entries()) {
-    const id = lookupMediaType(lookup.layer, layer.mediaType as string);
-    if (id !== undefined) return { id, signal: 'layer', pointer: `/layers/${i}/mediaType`, value: layer.mediaType as string };
+  if (lookup.layer.size > 0) {
+    for (let i = 0; i < layers.length; i++) {
+      const mediaType = layers[i]!.mediaType as string;
+      const id = lookupMediaType(lookup.layer, mediaType);
+      if (id !== undefined) return { id, signal: 'layer', pointer: `/layers/${i}/mediaType`, value: mediaType };
+    }
+  }
+  const manifestAnnotation = matchAnnotations(lookup, 'manifest', '', manifest.annotations);
+  if (manifestAnnotation) return manifestAnnotation;
+  const configAnnotation = configDescriptor ? matchAnnotations(lookup, 'config', '/config', configDescriptor.annotations) : null;
+  if (configAnnotation) return configAnnotation;
+  for (let i = 0; i < layers.length; i++) {
+    const found = matchAnnotations(lookup, 'layer', `/layers/${i}`, layers[i]!.annotations);
+    if (found) return found;
   }
   const entries = kind === 'index' ? (manifest.manifests as Json[]) : [];
-  const annotated =
-    matchAnnotations(lookup, 'manifest', '', manifest.annotations) ??
-    (configDescriptor ? matchAnnotations(lookup, 'config', '/config', configDescriptor.annotations) : null) ??
-    layers.reduce<Match | null>((found, layer, i) => found ?? matchAnnotations(lookup, 'layer', `/layers/${i}`, layer.annotations), null) ??
-    entries.reduce<Match | null>((found, entry, i) => found ?? matchAnnotations(lookup, 'entry', `/manifests/${i}`, entry.annotations), null);
-  if (annotated) return annotated;
+  for (let i = 0; i < entries.length; i++) {
+    const found = matchAnnotations(lookup, 'entry', `/manifests/${i}`, entries[i]!.annotations);
+    if (found) return found;
+  }
   const labels = isObject(config) && isObject(config.config) ? config.config.Labels : undefined;
   if (isObject(labels)) {
     for (const [key, value] of Object.entries(labels)) {
@@ -190,13 +206,15 @@ function conformance(type: ArtifactType, declared: Declared, manifest: Json, kin
     }
     const layers = Array.isArray(manifest.layers) ? (manifest.layers as Json[]) : [];
     if (declared.layers.size > 0) {
-      const layerEssences = layers.map((layer) => mediaTypeEssence(layer.mediaType as string));
-      layerEssences.forEach((essence, i) => {
+      let hasRequired = false;
+      for (let i = 0; i < layers.length; i++) {
+        const essence = mediaTypeEssence(layers[i]!.mediaType as string);
+        if (declared.required.has(essence)) hasRequired = true;
         if (essence !== EMPTY_MEDIA_TYPE && !declared.layers.has(essence)) {
           findings.push({ code: 'undeclared-layer', severity: 'warning', path: `/layers/${i}/mediaType`, message: `layer media type ${layers[i]!.mediaType as string} is not one ${type.displayName} declares` });
         }
-      });
-      if (declared.required.size > 0 && !layerEssences.some((essence) => declared.required.has(essence))) {
+      }
+      if (declared.required.size > 0 && !hasRequired) {
         const required = type.layers.filter((l) => l.required);
         findings.push({ code: 'missing-layer', severity: 'error', path: '/layers', message: `${type.displayName} needs a layer of type ${required.map((l) => l.mediaType).join(' or ')} (${required[0]!.description})` });
       }

@@ -107,8 +107,8 @@ export function lookupMediaType(map: ReadonlyMap<string, string>, mediaType: str
   const normalized = normalizeMediaType(mediaType);
   const exact = map.get(normalized);
   if (exact !== undefined) return exact;
-  const essence = normalized.split(';')[0] ?? normalized;
-  return essence === normalized ? undefined : map.get(essence);
+  const semicolon = normalized.indexOf(';');
+  return semicolon < 0 ? undefined : map.get(normalized.slice(0, semicolon));
 }
 
 /** The matching type for a key/value pair: a matcher with that exact value wins over a key-only one. */
