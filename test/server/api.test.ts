@@ -243,6 +243,14 @@ describe('/v1/media-types', () => {
     expect(errorOf(bad).message).toContain('type/subtype');
     expect((await request(`${url}/v1/media-types`)).status).toBe(400);
   });
+
+  it('answers for the rule-breaking strings real tools write, and 404 (not 400) for a well-formed unknown one', async () => {
+    const typo = await request(`${url}/v1/media-types/appliciation/vnd.sylabs.sif.layer.tar`);
+    expect(typo.status).toBe(200);
+    expect(typo.json().uses).toMatchObject([{ id: 'sylabs.sif', role: 'layer', legacy: true }]);
+    const odd = await request(`${url}/v1/media-types/archive/x-nothing`);
+    expect(errorOf(odd).code).toBe('media-type-not-found');
+  });
 });
 
 describe('POST /v1/classify', () => {

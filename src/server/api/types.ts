@@ -79,11 +79,16 @@ export function typesRouter(current: StateRef): Router {
   const mediaType = async (req: Request, res: Parameters<Parameters<Router['get']>[1]>[1], value: string | undefined) => {
     if (!value) throw new HttpError(400, 'missing-media-type', 'name a media type: /v1/media-types/{type}/{subtype} or /v1/media-types?mediaType=');
     if (value.length > MAX_MEDIA_TYPE) throw new HttpError(400, 'bad-media-type', `the media type is longer than ${MAX_MEDIA_TYPE} characters`);
-    const shape = mediaTypeProblems(value).find((p) => p.code !== 'uppercase');
-    if (shape) throw new HttpError(400, 'bad-media-type', `"${value}" ${shape.message}`);
     const state = current();
+    // Looked up first: real tools write strings that break the rules (appliciation/…, archive/zip),
+    // and the catalog lists them, so a scanner must be able to ask about them.
     const prepared = state.mediaTypeResponse(value);
-    if (!prepared) throw new HttpError(404, 'media-type-not-found', `no artifact type in this catalog uses ${value}`, {}, { mediaType: value, uses: [] });
+    if (!prepared) {
+      // Not a media type at all is a bad request; a well-formed one nobody uses (any case, any top-level type) is a 404.
+      const shape = mediaTypeProblems(value).find((p) => p.code !== 'uppercase' && p.code !== 'top-level');
+      if (shape) throw new HttpError(400, 'bad-media-type', `"${value}" ${shape.message}`);
+      throw new HttpError(404, 'media-type-not-found', `no artifact type in this catalog uses ${value}`, {}, { mediaType: value, uses: [] });
+    }
     sendPrepared(req, res, await prepared);
   };
   router.get('/v1/media-types', (req, res) => mediaType(req, res, queryString(req, 'mediaType', MAX_MEDIA_TYPE + 1)));
