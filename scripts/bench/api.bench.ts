@@ -229,8 +229,15 @@ export async function run(): Promise<string> {
     });
     const gets = ['type', 'catalog', 'catalog304'];
     const labels: Record<string, string> = { type: '/v1/types/{id}', catalog: '/v1/catalog 200', catalog304: '/v1/catalog 304' };
-    const worst = Math.min(...gets.map((k) => results[2]![k]!.rps / peer[k]!.rps));
-    const worstP99 = Math.max(...gets.map((k) => results[2]![k]!.p99));
+    // The verdict per configuration: the issue allows both cores (node:cluster) if that is what it takes,
+    // but on 2 cores autocannon needs one of them, so one worker can beat two.
+    const verdict = (workers: 1 | 2) => {
+      const worst = Math.min(...gets.map((k) => results[workers]![k]!.rps / peer[k]!.rps));
+      const slow = gets.filter((k) => results[workers]![k]!.p99 >= 10);
+      return { worst, slow, line: `${workers} worker${workers === 1 ? '' : 's'}: lowest GET ratio **${Math.round(worst * 100)}%** (${worst >= 0.5 ? 'met' : 'not met'}); p99 ${gets.map((k) => `${labels[k]} ${ms(results[workers]![k]!.p99)}`).join(', ')} (${slow.length === 0 ? 'met' : `not met on ${slow.map((k) => labels[k]).join(', ')}`})` };
+    };
+    const verdicts = [verdict(1), verdict(2)];
+    const nginxSlow = gets.filter((k) => peer[k]!.p99 >= 10);
     return `## API server vs nginx
 
 autocannon, ${CONNECTIONS} connections, ${DURATION} s per measurement (after a ${WARMUP} s warm-up), no pipelining, identity encoding; both servers on 127.0.0.1 on the same machine as autocannon.
@@ -243,8 +250,10 @@ Load average (1 min) before and after the run: ${loadBefore.toFixed(1)} and ${lo
 ${rows.join('\n')}
 
 Target: ≥ 50% of nginx's requests/s on the GET routes and p99 < 10 ms at ${CONNECTIONS} connections.
-- Throughput, 2 workers: lowest GET ratio **${Math.round(worst * 100)}%** (${worst >= 0.5 ? 'met' : 'not met'}); 1 worker: ${Math.round(Math.min(...gets.map((k) => results[1]![k]!.rps / peer[k]!.rps)) * 100)}%.
-- p99, 2 workers: ${gets.map((k) => `${labels[k]} ${ms(results[2]![k]!.p99)} (nginx ${ms(peer[k]!.p99)})`).join('; ')}: ${worstP99 < 10 ? 'met' : `not met on ${gets.filter((k) => results[2]![k]!.p99 >= 10).map((k) => labels[k]).join(', ')}`}.
+- ${verdicts[0]!.line}.
+- ${verdicts[1]!.line}.
+- nginx p99: ${gets.map((k) => `${labels[k]} ${ms(peer[k]!.p99)}`).join(', ')}${nginxSlow.length ? ` (nginx itself is over 10 ms on ${nginxSlow.map((k) => labels[k]).join(', ')}: 50 clients each fetching the ${Math.round(catalogBytes / 1024)} KiB body at once)` : ''}.
+- Throughput target ${verdicts.some((v) => v.worst >= 0.5) ? `**met** (${['1 worker', '2 workers'].filter((_, i) => verdicts[i]!.worst >= 0.5).join(' and ')})` : '**not met**'}.
 - CPU per request, ours ÷ nginx: ${gets.map((k) => `${labels[k]} ${(results[2]![k]!.cpuPerRequest / peer[k]!.cpuPerRequest).toFixed(1)}×`).join('; ')}.
 
 GET /v1/catalog and /v1/types/{id} are answered by the fast lane (src/server/fast-lane.ts: prepared bytes, same logger, metrics and helmet headers, no express routing); everything else goes through express.

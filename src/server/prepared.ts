@@ -55,6 +55,36 @@ export async function prepare(content: string | Buffer | object, options: Prepar
   return { body, gzip: gz, br, etag: `"${options.etag ?? sha256(body)}"`, headers: Object.entries(headers) };
 }
 
+/**
+ * sendPrepared for a response no middleware has touched (the fast lane): the same answer, written
+ * with one writeHead of a flat header list (`fixed` first: headers every such answer carries), which
+ * skips the per-header bookkeeping of setHeader.
+ */
+export function writePrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, fixed: readonly string[]): void {
+  const headers: string[] = [...fixed];
+  for (const [name, value] of prepared.headers) headers.push(name, value);
+  headers.push('ETag', prepared.etag);
+  if (notModified(req.headers, prepared.etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  let body = prepared.body;
+  const acceptEncoding = req.headers['accept-encoding'];
+  if (acceptEncoding) {
+    if (prepared.br && accepts(acceptEncoding, 'br')) {
+      body = prepared.br;
+      headers.push('Content-Encoding', 'br');
+    } else if (prepared.gzip && accepts(acceptEncoding, 'gzip')) {
+      body = prepared.gzip;
+      headers.push('Content-Encoding', 'gzip');
+    }
+  }
+  headers.push('Content-Length', String(body.length));
+  res.writeHead(200, headers);
+  res.end(body);
+}
+
 /** Sends a prepared response: 304 when the client's copy is current, else the best encoding it accepts. */
 export function sendPrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, status = 200): void {
   for (const [name, value] of prepared.headers) res.setHeader(name, value);
