@@ -55,6 +55,16 @@ export async function prepare(content: string | Buffer | object, options: Prepar
   return { body, gzip: gz, br, etag: `"${options.etag ?? sha256(body)}"`, headers: Object.entries(headers) };
 }
 
+/** The variant to send: brotli, then gzip, whenever the client accepts them (q > 0), else identity. */
+function pickEncoding(req: IncomingMessage, prepared: Prepared): { body: Buffer; encoding: 'br' | 'gzip' | null } {
+  const acceptEncoding = req.headers['accept-encoding'];
+  if (acceptEncoding) {
+    if (prepared.br && accepts(acceptEncoding, 'br')) return { body: prepared.br, encoding: 'br' };
+    if (prepared.gzip && accepts(acceptEncoding, 'gzip')) return { body: prepared.gzip, encoding: 'gzip' };
+  }
+  return { body: prepared.body, encoding: null };
+}
+
 /**
  * sendPrepared for a response no middleware has touched (the fast lane): the same answer, written
  * with one writeHead of a flat header list (`fixed` first: headers every such answer carries), which
@@ -69,17 +79,8 @@ export function writePrepared(req: IncomingMessage, res: ServerResponse, prepare
     res.end();
     return;
   }
-  let body = prepared.body;
-  const acceptEncoding = req.headers['accept-encoding'];
-  if (acceptEncoding) {
-    if (prepared.br && accepts(acceptEncoding, 'br')) {
-      body = prepared.br;
-      headers.push('Content-Encoding', 'br');
-    } else if (prepared.gzip && accepts(acceptEncoding, 'gzip')) {
-      body = prepared.gzip;
-      headers.push('Content-Encoding', 'gzip');
-    }
-  }
+  const { body, encoding } = pickEncoding(req, prepared);
+  if (encoding) headers.push('Content-Encoding', encoding);
   headers.push('Content-Length', String(body.length));
   res.writeHead(200, headers);
   res.end(body);
@@ -94,18 +95,8 @@ export function sendPrepared(req: IncomingMessage, res: ServerResponse, prepared
     res.end();
     return;
   }
-  let body = prepared.body;
-  // Server preference: brotli, then gzip, whenever the client accepts them (q > 0).
-  const acceptEncoding = req.headers['accept-encoding'];
-  if (acceptEncoding) {
-    if (prepared.br && accepts(acceptEncoding, 'br')) {
-      body = prepared.br;
-      res.setHeader('Content-Encoding', 'br');
-    } else if (prepared.gzip && accepts(acceptEncoding, 'gzip')) {
-      body = prepared.gzip;
-      res.setHeader('Content-Encoding', 'gzip');
-    }
-  }
+  const { body, encoding } = pickEncoding(req, prepared);
+  if (encoding) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', body.length);
   res.statusCode = status;
   res.end(body);
