@@ -81,10 +81,10 @@ export function spawnServer(root: string, options: { timeouts?: Record<string, n
 }
 
 /** The real `artifact-types serve` command; its JSON log lines (one per request) go to logFile or /dev/null. */
-export async function spawnServe(args: string[], logFile?: string): Promise<Child> {
+export async function spawnServe(args: string[], logFile?: string, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort();
   const out = logFile ? openSync(logFile, 'w') : 'ignore';
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/artifact-types.js'), 'serve', '--port', String(port), ...args], { cwd: REPO, stdio: ['ignore', out, 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(REPO, 'bin/artifact-types.js'), 'serve', '--port', String(port), ...args], { cwd: REPO, stdio: ['ignore', out, 'pipe'] });
   if (typeof out === 'number') closeSync(out);
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
