@@ -44,7 +44,7 @@ export function toolCommands(tools: Tool[]): string {
   const rows = tools.flatMap((tool) =>
     VERBS.filter((verb) => tool[verb]).map(
       (verb) =>
-        `<div class="cmd"><span class="verb">${verb}</span><code>${esc(tool[verb])}</code><button type="button" class="copy" data-copy="${esc(tool[verb])}" aria-label="Copy the ${esc(tool.name)} ${verb} command">Copy</button></div>`,
+        `<div class="cmd"><span class="verb">${verb}</span><code title="${esc(tool[verb])}">${esc(tool[verb])}</code><button type="button" class="copy" data-copy="${esc(tool[verb])}" aria-label="Copy the ${esc(tool.name)} ${verb} command">Copy</button></div>`,
     ),
   );
   return rows.length > 0 ? `<div class="tools">${rows.join('')}</div>` : '';

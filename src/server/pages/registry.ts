@@ -42,7 +42,7 @@ function row(artifact: RegistryListingView['artifacts'][number]): string {
         .map((m) => `<li><code>${esc(m)}</code></li>`)
         .join('')}</ul>`;
   const actions = artifact.actions
-    .map((a) => `<div class="cmd"><span class="verb">${esc(a.kind)}</span><code>${esc(a.command)}</code><button type="button" class="copy" data-copy="${esc(a.command)}" aria-label="Copy the ${esc(a.tool)} ${esc(a.kind)} command">Copy</button></div>`)
+    .map((a) => `<div class="cmd"><span class="verb">${esc(a.kind)}</span><code title="${esc(a.command)}">${esc(a.command)}</code><button type="button" class="copy" data-copy="${esc(a.command)}" aria-label="Copy the ${esc(a.tool)} ${esc(a.kind)} command">Copy</button></div>`)
     .join('');
   return `<tr data-reference="${esc(artifact.reference)}"><td><code>${esc(artifact.reference)}</code>${artifact.digest ? `<br><code class="id">${esc(artifact.digest)}</code>` : ''}</td><td>${type}</td><td>${actions ? `<div class="tools">${actions}</div>` : ''}</td></tr>`;
 }
