@@ -6,13 +6,13 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { writeDist } from '../../src/catalog/dist.ts';
 import { readCatalogFile } from '../../src/catalog/load-catalog.ts';
 import { runChecks } from '../../src/checks/run.ts';
 import { buildState } from '../../src/server/state.ts';
+import { freePort } from '../free-port.ts';
 
 // autocannon ships no types; this is the part of its result used here.
 interface CannonResult {
@@ -59,16 +59,6 @@ async function treeCpuSeconds(rootPid: number): Promise<number> {
   }
   for (const pid of wanted) ticks += stats.get(pid)?.ticks ?? 0;
   return ticks / 100; // USER_HZ
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 async function waitReady(url: string, ms = 60_000): Promise<void> {

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeGeneratedFiles } from '../../src/catalog/generated.ts';
 import { runChecks } from '../../src/checks/run.ts';
+import { freePort } from '../../scripts/free-port.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -100,16 +101,6 @@ export async function spawnServe(args: string[], logFile?: string, nodeArgs: str
     }
   })();
   return track(child, ready, () => err);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Resident set size of a process in MiB (VmRSS in /proc/<pid>/status). */

@@ -3,7 +3,6 @@
 // immutable URL. And the serve command's HOST/PORT environment and --host/--port flags, in a real process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -12,6 +11,7 @@ import { canonicalJson, sha256 } from '../../src/catalog/digest.ts';
 import { runChecks } from '../../src/checks/run.ts';
 import type { RunningServer } from '../../src/server/index.ts';
 import { REPO, request, seedRepo, SEED_IDS, start, type RawResponse } from './helpers.ts';
+import { freePort } from '../../scripts/free-port.ts';
 
 let repo: Awaited<ReturnType<typeof seedRepo>>;
 let server: RunningServer;
@@ -253,18 +253,6 @@ afterAll(async () => {
   }
   if (temp) await rm(temp, { recursive: true, force: true });
 });
-
-/** A port nothing listens on right now (the OS picks it; closed again before use). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Serve {
   child: ChildProcess;
