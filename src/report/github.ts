@@ -25,10 +25,12 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 export function formatGithub(findings: Finding[], options: GithubOptions = {}): string {
   const { annotate } = options;
-  const shown = annotate ? findings.filter((f) => annotate(f)) : findings;
-  const out = shown.map(annotation);
-  if (options.problem) out.unshift(`::warning title=${property('artifact-types validate')}::${data(options.problem)}\n`);
-  const left = annotate ? findings.filter((f) => !annotate(f)) : [];
+  const out: string[] = options.problem ? [`::warning title=${property('artifact-types validate')}::${data(options.problem)}\n`] : [];
+  const left: Finding[] = [];
+  for (const f of findings) {
+    if (!annotate || annotate(f)) out.push(annotation(f));
+    else left.push(f);
+  }
   if (left.length > 0) {
     const { errors, warnings } = summarize(left);
     const where = options.listedIn ?? 'the job summary lists every finding';
