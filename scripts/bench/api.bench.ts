@@ -142,7 +142,7 @@ function location(match: string, headers: RouteHeaders, extra = ''): string {
 
 /**
  * One nginx, two servers: `same` sends our headers on each route (the fair peer: same bytes on the
- * wire, which matters because autocannon, on the other core, is the bottleneck for nginx), `plain`
+ * wire, which matters because autocannon, on the same 2 cores, is the bottleneck for nginx), `plain`
  * sends only nginx's own few (a reference: what the headers cost).
  */
 async function startNginx(work: string, www: string, ports: { same: number; plain: number }, routes: { catalog: RouteHeaders; type: RouteHeaders }): Promise<ChildProcess> {
