@@ -14,7 +14,7 @@ it('agrees with the multipass check on every committed logo, and on each logo ma
   expect(logos.length).toBeGreaterThan(50);
   for (const logo of logos) {
     expect(isOptimizedSvg(logo)).toBe(true);
-    // Pretty-printed, with a comment and redundant precision: no longer optimized, by either check.
+    // With a line break, a comment and redundant precision: no longer optimized, by either check.
     const worse = logo.replace('>', '>\n  <!-- drawn by hand -->\n').replace(/(\d)\.(\d)/, '$1.$20000');
     expect(isOptimizedSvg(worse)).toBe(fullCheck(worse));
     expect(fullCheck(worse)).toBe(false);
