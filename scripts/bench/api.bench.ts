@@ -14,6 +14,7 @@ import { readCatalogFile } from '../../src/catalog/load-catalog.ts';
 import { runChecks } from '../../src/checks/run.ts';
 import { buildState } from '../../src/server/state.ts';
 import { freePort } from '../free-port.ts';
+import { median } from './median.ts';
 
 // autocannon ships no types; this is the part of its result used here.
 interface CannonResult {
@@ -237,12 +238,6 @@ function load(target: Target, route: RouteKey, typeId: string, classifyBody: str
     case 'classify':
       return { url: `${base}/v1/classify`, method: 'POST', headers: { 'content-type': 'application/json' }, body: classifyBody, expect: 200 };
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Each field's median over the rounds; `bad` is summed, since any failure counts. */

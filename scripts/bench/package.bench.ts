@@ -8,6 +8,7 @@ import os from 'node:os';
 import { buildLookup, classify as classifyWithLookup, EMPTY_MEDIA_TYPE, type Lookup } from '../../src/classify/index.ts';
 import type { ArtifactType } from '../../src/model/catalog.ts';
 import { buildAndInstall, removeInstall, run as runCommand } from '../package/pack-and-install.ts';
+import { median } from './median.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFINITIONS = path.resolve(process.env.ARTIFACT_TYPES_BENCH_DEFINITIONS ?? path.join(REPO_ROOT, 'definitions'));
@@ -16,12 +17,6 @@ const IMPORT_RUNS = 21;
 
 type Json = Record<string, any>;
 let sink = 0;
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * ns per call: the median of 31 batches of about a millisecond each, taken in 3 rounds; the lowest

@@ -9,6 +9,7 @@ import { listRegistry, pullCatalog, pushCatalog, RegistryClient, EMPTY_DESCRIPTO
 import { mapLimit } from '../../src/registry/pool.ts';
 import { definitionsCatalog, writeTestDist } from '../../test/registry/catalog-fixture.ts';
 import { startRegistry } from '../../test/registry/registry-server.ts';
+import { median } from './median.ts';
 
 const RUNS = 7;
 const ARTIFACTS = 1000;
@@ -19,11 +20,6 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const ms = (v: number): string => `${v.toFixed(1)} ms`;
