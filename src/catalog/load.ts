@@ -1,6 +1,6 @@
 // Loads definitions/<id>/ folders from disk into sources with positions. No judging beyond what
 // reading needs (size, encoding, JSON syntax); the rules in src/checks/ do the rest.
-import { readdir } from 'node:fs/promises';
+import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../model/finding.ts';
 import { parseJsonSource, type JsonSource } from './json-source.ts';
@@ -95,17 +95,23 @@ export async function loadDefinition(root: string, id: string): Promise<Definiti
   };
   // A folder that vanished (or cannot be listed) between listing definitions/ and here says so,
   // rather than showing up as a folder with every file missing.
-  const unlisted = (dir: string) => () => {
-    result.findings.push({ rule: 'file/unreadable', severity: 'error', file: displayPath(dir), line: 0, column: 0, message: 'the folder vanished or cannot be read', fix: 'make sure the folder is committed and readable' });
-    return [];
+  // Synchronous listings, as for the files (read-file.ts): async readdir costs a thread-pool round
+  // trip per folder, several times the CPU of the listing itself.
+  const list = (dir: string): Dirent[] => {
+    try {
+      return readdirSync(dir, { withFileTypes: true });
+    } catch {
+      result.findings.push({ rule: 'file/unreadable', severity: 'error', file: displayPath(dir), line: 0, column: 0, message: 'the folder vanished or cannot be read', fix: 'make sure the folder is committed and readable' });
+      return [];
+    }
   };
-  const entries = await readdir(dirAbs, { withFileTypes: true }).catch(unlisted(dirAbs));
+  const entries = list(dirAbs);
   result.entries = entries.map((e) => e.name);
   const has = (name: string) => entries.some((e) => e.name === name && !e.isDirectory());
   const file = (name: string) => path.join(dirAbs, name);
   // Read the folder's files concurrently: checking is I/O-bound as much as CPU-bound.
   const examplesDir = entries.find((e) => e.name === 'examples' && e.isDirectory());
-  const exampleEntries = examplesDir ? (await readdir(file('examples'), { withFileTypes: true }).catch(unlisted(file('examples')))).sort((a, b) => a.name.localeCompare(b.name)) : [];
+  const exampleEntries = examplesDir ? list(file('examples')).sort((a, b) => a.name.localeCompare(b.name)) : [];
   // A linked examples/ would be listed and read from wherever it points: refuse it, as linked files are.
   if (entries.some((e) => e.name === 'examples' && e.isSymbolicLink())) {
     result.findings.push({ rule: 'file/symlink', severity: 'error', file: displayPath(file('examples')), line: 0, column: 0, message: 'is a symbolic link; links can point outside the repository', fix: 'replace the link with a real examples/ folder' });
@@ -147,7 +153,7 @@ export interface CatalogSources {
 
 /** Lists definition folders under root (sorted, so results are deterministic). */
 export async function listDefinitionIds(root: string): Promise<{ ids: string[]; badFolders: string[]; files: string[] }> {
-  const entries = await readdir(root, { withFileTypes: true });
+  const entries = readdirSync(root, { withFileTypes: true });
   const ids: string[] = [];
   const badFolders: string[] = [];
   const files: string[] = [];

@@ -3,7 +3,7 @@
 // copy of definitions/ while a reload is reading it. The old catalog keeps serving, not one request
 // fails, each failure is logged, and a later good reload swaps in.
 //
-// The vanishing is deterministic: node:fs/promises' readdir and node:fs' lstatSync are wrapped so a
+// The vanishing is deterministic: node:fs' readdirSync and lstatSync are wrapped so a
 // fault fires at an exact point of the reload (right after a folder was listed, right after a file
 // was stat'ed) rather than after a guessed delay. A file or folder that was listed and is gone when
 // read must refuse the reload. A folder removed before the reload starts is a legitimate removal:
@@ -19,7 +19,7 @@ import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { Checks, inline, reliabilitySection } from '../reliability-report.ts';
 import { catalogRepo, exampleManifests } from './helpers.ts';
 
-/** One-shot faults keyed by absolute path: run right after that path was listed (readdir) or stat'ed (lstatSync). */
+/** One-shot faults keyed by absolute path: run right after that path was listed (readdirSync) or stat'ed (lstatSync). */
 const { faults, fire } = vi.hoisted(() => {
   const faults = { afterReaddir: new Map<string, () => void>(), afterLstat: new Map<string, () => void>() };
   const fire = (hooks: Map<string, () => void>, target: unknown) => {
@@ -30,23 +30,19 @@ const { faults, fire } = vi.hoisted(() => {
   };
   return { faults, fire };
 });
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const readdir = (async (dir: string, ...rest: unknown[]) => {
-    const listing = await (real.readdir as (...args: unknown[]) => Promise<unknown>)(dir, ...rest);
-    fire(faults.afterReaddir, dir);
-    return listing;
-  }) as typeof real.readdir;
-  return { ...real, readdir, default: { ...real, readdir } };
-});
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
+  const readdirSync = ((dir: string, ...rest: unknown[]) => {
+    const listing = (real.readdirSync as (...args: unknown[]) => unknown)(dir, ...rest);
+    fire(faults.afterReaddir, dir);
+    return listing;
+  }) as typeof real.readdirSync;
   const lstatSync = ((target: string, ...rest: unknown[]) => {
     const info = (real.lstatSync as (...args: unknown[]) => unknown)(target, ...rest);
     fire(faults.afterLstat, target);
     return info;
   }) as typeof real.lstatSync;
-  return { ...real, lstatSync, default: { ...real, lstatSync } };
+  return { ...real, readdirSync, lstatSync, default: { ...real, readdirSync, lstatSync } };
 });
 // The hooks see this thread only: keep the checker out of its worker pool (which it uses for 64+
 // folders on a multi-core machine; the workers run the same loadDefinition) as the catalog grows.
@@ -251,7 +247,7 @@ it('keeps serving through broken reloads and vanishing files, then swaps in a go
   const errorLogs = failedLogs().filter((l) => l.level === 50).length;
   checks.check('refused reloads (metrics) equal error-level log lines', errorLogs === refused, `${refused} refused, ${errorLogs} logged`);
   report.record(
-    `startServer on a temp copy of definitions/ (full catalog), eight clients in a loop the whole time (GET /v1/catalog checked whole — its ETag is its own digest — then again with If-None-Match; GET /v1/types/opencontainers.image; POST /v1/classify with a real Helm manifest). Faults in \`${TARGET}\`; a reload of the unchanged tree takes ${reloadMs} ms. Vanishing files are renamed away at an exact point of the reload (node:fs/promises readdir and node:fs lstatSync wrapped in the test), not after a guessed delay: anything the reload listed and then cannot read must refuse it. test/reliability/api-reload-faults.test.ts.\n\n| Fault | When | Reload | Logged (error level) / served |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n\nRequests during the faults: ${load.count()}, failed: ${load.failures.length}. Catalog digests served: ${load.digests.size}. Metrics: ${(metrics.match(/artifact_types_catalog_reloads_total\{[^}]*\} \d+/g) ?? []).join(', ')}. ${checks.summary()}`,
+    `startServer on a temp copy of definitions/ (full catalog), eight clients in a loop the whole time (GET /v1/catalog checked whole — its ETag is its own digest — then again with If-None-Match; GET /v1/types/opencontainers.image; POST /v1/classify with a real Helm manifest). Faults in \`${TARGET}\`; a reload of the unchanged tree takes ${reloadMs} ms. Vanishing files are renamed away at an exact point of the reload (node:fs readdirSync and lstatSync wrapped in the test), not after a guessed delay: anything the reload listed and then cannot read must refuse it. test/reliability/api-reload-faults.test.ts.\n\n| Fault | When | Reload | Logged (error level) / served |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n\nRequests during the faults: ${load.count()}, failed: ${load.failures.length}. Catalog digests served: ${load.digests.size}. Metrics: ${(metrics.match(/artifact_types_catalog_reloads_total\{[^}]*\} \d+/g) ?? []).join(', ')}. ${checks.summary()}`,
   );
   expect(checks.failed).toEqual([]);
 });
