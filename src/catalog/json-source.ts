@@ -29,21 +29,70 @@ export function positionOf(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** Offset where bracket nesting first exceeds `max`, ignoring brackets inside strings; -1 if never. */
-function depthExceeded(text: string, max: number): number {
+/**
+ * One pass over the text, ignoring brackets inside strings: the offset where bracket nesting first
+ * exceeds `max` (-1 if never), and how many strings are followed by a colon (in valid JSON: how many
+ * object keys the text spells out, repeats included).
+ */
+function scan(text: string, max: number): { deep: number; keys: number } {
   let depth = 0;
+  let keys = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
       if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
+      else if (c === 34) {
+        inString = false;
+        let j = i + 1;
+        while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13 || text.charCodeAt(j) === 9)) j++;
+        if (text.charCodeAt(j) === 58) keys++;
+      }
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
-      if (++depth > max) return i;
+      if (++depth > max) return { deep: i, keys };
     } else if (c === 125 || c === 93) depth--;
   }
-  return -1;
+  return { deep: -1, keys };
+}
+
+/** Own keys in a parsed value, or -1 if it holds a number JSON cannot hold (JSON.parse turns 1e400 into Infinity). */
+function countKeys(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? 0 : -1;
+  if (typeof value !== 'object' || value === null) return 0;
+  let keys = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const inner = countKeys(item);
+    if (inner < 0) return -1;
+    keys += inner;
+  }
+  return Array.isArray(value) ? keys : keys + Object.keys(value).length;
+}
+
+/**
+ * The value of text holding nothing the strict path would report, straight from JSON.parse, or
+ * undefined to take the strict path. Without \u escapes a key can spell an unsafe name only
+ * literally, and no string can hold a lone surrogate (the text came from strict UTF-8 decoding);
+ * a repeated key shows as fewer keys in the value than in the text.
+ */
+function plainValue(text: string, keysInText: number): unknown {
+  if (text.includes('\\u') || text.includes('"__proto__"') || text.includes('"constructor"') || text.includes('"prototype"')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined; // the strict path words the syntax error, with its position
+  }
+  return countKeys(value) === keysInText ? value : undefined;
+}
+
+/** A source whose AST is built on first use: only a finding's position needs it. */
+function withLazyAst(source: PlainJsonSource): JsonSource {
+  let ast: DocumentNode | undefined;
+  return Object.defineProperty({ ...source }, 'ast', {
+    get: () => (ast ??= parse(source.text, { mode: 'json', tokens: false, ranges: false })),
+    enumerable: false,
+  }) as JsonSource;
 }
 
 function finding(source: TextSource, rule: string, loc: { line: number; column: number }, message: string, fix: string): Finding {
@@ -106,10 +155,18 @@ function toValue(node: ValueNode, source: TextSource, findings: Finding[]): unkn
 
 /** Parses JSON text; syntax errors and unsafe content become findings with positions. */
 export function parseJsonSource(source: TextSource): JsonParseResult {
-  const deep = depthExceeded(source.text, MAX_JSON_DEPTH);
+  const { deep, keys } = scan(source.text, MAX_JSON_DEPTH);
   if (deep >= 0) {
     return { ok: false, findings: [finding(source, 'json/too-deep', positionOf(source.text, deep), `nests deeper than ${MAX_JSON_DEPTH} levels`, 'flatten the structure')] };
   }
+  // Most files are clean: JSON.parse is an order of magnitude cheaper than building the AST.
+  const plain = plainValue(source.text, keys);
+  if (plain !== undefined) return { ok: true, source: withLazyAst({ file: source.file, text: source.text, value: plain }), findings: [] };
+  return parseWithAst(source);
+}
+
+/** The strict path: builds the AST and the value from it, reporting what JSON.parse would let through. */
+export function parseWithAst(source: TextSource): JsonParseResult {
   let ast: DocumentNode;
   try {
     ast = parse(source.text, { mode: 'json', tokens: false, ranges: false });
@@ -168,9 +225,5 @@ export function dehydrate(source: JsonSource): PlainJsonSource {
 
 /** Gives a source that crossed a thread its AST back, parsed only if a finding needs a position. */
 export function hydrate(source: PlainJsonSource): JsonSource {
-  let ast: DocumentNode | undefined;
-  return Object.defineProperty({ ...source }, 'ast', {
-    get: () => (ast ??= parse(source.text, { mode: 'json', tokens: false, ranges: false })),
-    enumerable: false,
-  }) as JsonSource;
+  return withLazyAst(source);
 }
