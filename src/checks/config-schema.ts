@@ -222,5 +222,7 @@ export const configSchema: DefinitionRule = async ({ source }) => {
       findings.push(...schemaFindings(example.source, compiled.validate.errors, 'examples/config-invalid').map((f) => ({ ...f, message: `config example fails config.schema.json: ${f.message}`, fix: 'make the example match the schema, or fix the schema' })));
     }
   }
+  // ajv keeps every compiled schema; a worker checks thousands, and each kept one slows every GC.
+  contributedSchemaAjv().removeSchema(schema.value as object);
   return findings;
 };
