@@ -1,7 +1,7 @@
 // What rules see. Definition rules judge one folder alone (and can run in a worker);
 // catalog rules judge the whole catalog (uniqueness, classification, generated files, versions).
 import type { Lookup } from '../classify/index.ts';
-import type { ArtifactType, ArtifactTypeDefinition } from '../model/catalog.ts';
+import type { ArtifactType, ArtifactTypeDefinition, Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import type { DefinitionSource } from '../catalog/load.ts';
 import type { JsonSource } from '../catalog/json-source.ts';
@@ -30,8 +30,8 @@ export interface CatalogContext {
   /** Ids whose findings are reported (all, unless paths were given). */
   focus: Set<string> | null;
   lookup: Lookup;
-  catalogVersion: string;
-  catalogName: string;
+  /** The catalog the checked definitions build (built once: its digest canonicalizes every entry). */
+  catalog: Catalog;
   base?: string;
 }
 

@@ -2,14 +2,11 @@
 import type { Finding } from '../model/finding.ts';
 import type { CatalogRule } from './context.ts';
 import { GENERATED_FILES, readCurrent } from '../catalog/generated.ts';
-import { buildCatalog } from '../catalog/build.ts';
 
-export const generated: CatalogRule = async ({ repoRoot, checked, catalogName, catalogVersion, focus }) => {
+export const generated: CatalogRule = async ({ repoRoot, checked, catalog, focus }) => {
   if (focus) return []; // generated files describe the whole catalog: judged on full runs only
   // A definition that does not build already has its own findings; the drift it causes is noise.
   if (checked.some((c) => !c.entry)) return [];
-  const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
-  const catalog = buildCatalog({ name: catalogName, version: catalogVersion }, entries);
   const findings: Finding[] = [];
   for (const file of GENERATED_FILES) {
     const current = await readCurrent(repoRoot, file);

@@ -106,10 +106,11 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   });
   const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
   const lookup = buildLookup(entries);
-  const context = { repoRoot, root, checked, focus, lookup, catalogName: meta.name, catalogVersion: meta.version, base: options.base };
+  const catalog = buildCatalog(meta, entries);
+  const context = { repoRoot, root, checked, focus, lookup, catalog, base: options.base };
   for (const { rule } of CATALOG_RULES) findings.push(...(await rule(context)));
   findings.sort(compareFindings);
-  return { findings, catalog: buildCatalog(meta, entries), checked };
+  return { findings, catalog, checked };
 }
 
 export { at };
