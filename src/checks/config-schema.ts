@@ -5,7 +5,7 @@ import type { Finding } from '../model/finding.ts';
 import type { JsonSource } from '../catalog/json-source.ts';
 import type { DefinitionRule } from './context.ts';
 import { at } from './context.ts';
-import { contributedSchemaAjv } from './ajv.ts';
+import { contributedSchemaAjv, passFailSchemaAjv } from './ajv.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { visible } from '../catalog/visible-text.ts';
 
@@ -194,10 +194,12 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
   return findings;
 }
 
-/** Compiles a contributed schema; returns the validator or the finding that explains why not. */
-export function compileConfigSchema(source: JsonSource): { validate: ReturnType<ReturnType<typeof contributedSchemaAjv>['compile']> } | { finding: Finding } {
+type Validator = ReturnType<ReturnType<typeof contributedSchemaAjv>['compile']>;
+
+/** Compiles a contributed schema (in `ajv`); returns the validator or the finding that explains why not. */
+export function compileConfigSchema(source: JsonSource, ajv = contributedSchemaAjv()): { validate: Validator } | { finding: Finding } {
   try {
-    return { validate: contributedSchemaAjv().compile(source.value as object) };
+    return { validate: ajv.compile(source.value as object) };
   } catch (error) {
     const message = visible(String((error as Error).message).split('\n')[0]!);
     return { finding: at(source, '', 'config-schema/invalid', `does not compile as a JSON Schema (draft 2020-12, ajv strict mode): ${message}`, 'fix the keyword named; strict mode rejects unknown keywords and formats') };
@@ -215,14 +217,18 @@ export const configSchema: DefinitionRule = async ({ source }) => {
   const findings = await structuralFindings(schema);
   // Never compile a schema that refers elsewhere or holds a slow regex.
   if (findings.length > 0) return findings;
-  const compiled = compileConfigSchema(schema);
+  const compiled = compileConfigSchema(schema, passFailSchemaAjv());
   if ('finding' in compiled) return [compiled.finding];
+  let reporting: Validator | null = null;
   for (const example of source.examples.filter((e) => e.role === 'config')) {
-    if (!compiled.validate(example.source.value)) {
-      findings.push(...schemaFindings(example.source, compiled.validate.errors, 'examples/config-invalid').map((f) => ({ ...f, message: `config example fails config.schema.json: ${f.message}`, fix: 'make the example match the schema, or fix the schema' })));
-    }
+    if (compiled.validate(example.source.value)) continue;
+    // Only a failing example needs every error, with messages: compile the schema again for those.
+    reporting ??= contributedSchemaAjv().compile(schema.value as object);
+    reporting(example.source.value);
+    findings.push(...schemaFindings(example.source, reporting.errors, 'examples/config-invalid').map((f) => ({ ...f, message: `config example fails config.schema.json: ${f.message}`, fix: 'make the example match the schema, or fix the schema' })));
   }
   // ajv keeps every compiled schema; a worker checks thousands, and each kept one slows every GC.
-  contributedSchemaAjv().removeSchema(schema.value as object);
+  passFailSchemaAjv().removeSchema(schema.value as object);
+  if (reporting) contributedSchemaAjv().removeSchema(schema.value as object);
   return findings;
 };
