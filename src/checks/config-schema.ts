@@ -1,6 +1,6 @@
 // Rules config-schema/*: a contributed JSON Schema is code we run on every classify request, so
 // it must compile in ajv strict mode, refer only to itself, stay small, and hold no slow regex.
-import { check } from 'recheck';
+import { createRequire } from 'node:module';
 import type { Finding } from '../model/finding.ts';
 import type { JsonSource } from '../catalog/json-source.ts';
 import type { DefinitionRule } from './context.ts';
@@ -94,6 +94,11 @@ function refCycle(nodes: Map<string, Node>): string | null {
   }
   return null;
 }
+
+// recheck is a 3 MB script: load it when the first pattern is judged, not with every CLI command.
+const require = createRequire(import.meta.url);
+let recheck: typeof import('recheck') | null = null;
+const check: (typeof import('recheck'))['check'] = (source, flags, params) => (recheck ??= require('recheck') as typeof import('recheck')).check(source, flags, params);
 
 /** Analysis time for one pattern, and for all the patterns of one schema together. */
 export const REGEX_TIME = { perPatternMs: 5000, perSchemaMs: 10_000 };
