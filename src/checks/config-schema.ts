@@ -222,18 +222,21 @@ export const configSchema: DefinitionRule = async ({ source }) => {
   const findings = await structuralFindings(schema);
   // Never compile a schema that refers elsewhere or holds a slow regex.
   if (findings.length > 0) return findings;
-  const compiled = compileConfigSchema(schema, passFailSchemaAjv());
-  if ('finding' in compiled) return [compiled.finding];
   let reporting: Validator | null = null;
-  for (const example of source.examples.filter((e) => e.role === 'config')) {
-    if (compiled.validate(example.source.value)) continue;
-    // Only a failing example needs every error, with messages: compile the schema again for those.
-    reporting ??= contributedSchemaAjv().compile(schema.value as object);
-    reporting(example.source.value);
-    findings.push(...schemaFindings(example.source, reporting.errors, 'examples/config-invalid').map((f) => ({ ...f, message: `config example fails config.schema.json: ${f.message}`, fix: 'make the example match the schema, or fix the schema' })));
+  try {
+    const compiled = compileConfigSchema(schema, passFailSchemaAjv());
+    if ('finding' in compiled) return [compiled.finding];
+    for (const example of source.examples.filter((e) => e.role === 'config')) {
+      if (compiled.validate(example.source.value)) continue;
+      // Only a failing example needs every error, with messages: compile the schema again for those.
+      reporting ??= contributedSchemaAjv().compile(schema.value as object);
+      reporting(example.source.value);
+      findings.push(...schemaFindings(example.source, reporting.errors, 'examples/config-invalid').map((f) => ({ ...f, message: `config example fails config.schema.json: ${f.message}`, fix: 'make the example match the schema, or fix the schema' })));
+    }
+    return findings;
+  } finally {
+    // ajv keeps every schema it compiles (or fails to); a worker checks thousands, and each kept one slows every GC.
+    passFailSchemaAjv().removeSchema(schema.value as object);
+    if (reporting) contributedSchemaAjv().removeSchema(schema.value as object);
   }
-  // ajv keeps every compiled schema; a worker checks thousands, and each kept one slows every GC.
-  passFailSchemaAjv().removeSchema(schema.value as object);
-  if (reporting) contributedSchemaAjv().removeSchema(schema.value as object);
-  return findings;
 };
