@@ -6,9 +6,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeSyntheticCatalog } from '../synthetic-catalog.ts';
+import { median } from './median.ts';
 
 const BIN = path.resolve('bin/artifact-types.js');
 const SIZES = (process.env.CHECKER_BENCH_SIZES ?? '10000,20000').split(',').map(Number);
+const ROUNDS = 3;
 
 interface Run {
   seconds: number;
@@ -62,15 +64,26 @@ export async function run(): Promise<string> {
     try {
       console.error(`checker bench: writing ${size} synthetic types`);
       await writeSyntheticCatalog(root, size);
-      const ours = await measure([BIN, 'validate', '--format', 'json', '--root', root]);
-      const report = JSON.parse(ours.stdout) as { findings: Array<{ rule: string }>; types: number };
-      // The synthetic repo has no README or CODEOWNERS, so only their drift may be reported.
-      const unexpected = report.findings.filter((f) => f.rule !== 'generated/drift');
-      if (report.types !== size || unexpected.length > 0) throw new Error(`checker bench: expected ${size} clean types, got ${report.types} types and ${unexpected.length} findings (first: ${JSON.stringify(unexpected[0])})`);
-      const peer = await measure(['--input-type=module', '-e', PEER, root]);
-      if (peer.stdout.trim() !== '0') throw new Error(`peer found ${peer.stdout.trim()} invalid definitions`);
-      times.set(size, ours.seconds);
-      rows.push(`| ${size.toLocaleString('en')} | ${ours.seconds.toFixed(1)} s | ${((ours.seconds / size) * 1000).toFixed(2)} ms | ${ours.peakMiB.toFixed(0)} MiB | ${peer.seconds.toFixed(1)} s | ${(ours.seconds / peer.seconds).toFixed(1)}× |`);
+      // This machine's speed drifts from minute to minute: each cell is the median of ROUNDS runs,
+      // ours and the peer's taking turns, and the spread of ours is shown with it.
+      const ourRuns: Run[] = [];
+      const peerRuns: Run[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const ours = await measure([BIN, 'validate', '--format', 'json', '--root', root]);
+        const report = JSON.parse(ours.stdout) as { findings: Array<{ rule: string }>; types: number };
+        // The synthetic repo has no README or CODEOWNERS, so only their drift may be reported.
+        const unexpected = report.findings.filter((f) => f.rule !== 'generated/drift');
+        if (report.types !== size || unexpected.length > 0) throw new Error(`checker bench: expected ${size} clean types, got ${report.types} types and ${unexpected.length} findings (first: ${JSON.stringify(unexpected[0])})`);
+        const peer = await measure(['--input-type=module', '-e', PEER, root]);
+        if (peer.stdout.trim() !== '0') throw new Error(`peer found ${peer.stdout.trim()} invalid definitions`);
+        ourRuns.push(ours);
+        peerRuns.push(peer);
+      }
+      const seconds = median(ourRuns.map((r) => r.seconds));
+      const peerSeconds = median(peerRuns.map((r) => r.seconds));
+      const spread = `${Math.min(...ourRuns.map((r) => r.seconds)).toFixed(1)}–${Math.max(...ourRuns.map((r) => r.seconds)).toFixed(1)} s`;
+      times.set(size, seconds);
+      rows.push(`| ${size.toLocaleString('en')} | ${seconds.toFixed(1)} s | ${spread} | ${((seconds / size) * 1000).toFixed(2)} ms | ${Math.max(...ourRuns.map((r) => r.peakMiB)).toFixed(0)} MiB | ${peerSeconds.toFixed(1)} s | ${(seconds / peerSeconds).toFixed(1)}× |`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -80,12 +93,14 @@ export async function run(): Promise<string> {
   const target = times.get(10000);
   return `## Checker: validating a synthetic catalog
 
-\`artifact-types validate\` (every rule: schema, media types, logos with svgo, config schemas compiled by ajv with every regex checked by recheck, docs, examples validated and classified, catalog-wide uniqueness) in a fresh process on synthetic catalogs (\`scripts/synthetic-catalog.ts\`), where every type has its own media types, logo drawing, config schema with its own regex, and examples, so no cache can help. Worker threads: one per core (the default). Peak memory is the process's VmHWM (includes worker threads).
+\`artifact-types validate\` (every rule: schema, media types, logos with svgo, config schemas compiled by ajv with every regex checked by recheck, docs, examples validated and classified, catalog-wide uniqueness) in a fresh process on synthetic catalogs (\`scripts/synthetic-catalog.ts\`), where every type has its own media types, logo drawing, config schema with its own regex, and examples, so no cache can help. Worker threads: one per core (the default). Peak memory is the process's VmHWM (includes worker threads), the highest of the runs.
 
 The peer is the least any checker must do: read, \`JSON.parse\` and ajv-validate each \`definition.json\` (one thread).
 
-| Types | Our checker | Per type | Peak RSS | Peer (schema only) | Ratio |
-| --- | --- | --- | --- | --- | --- |
+Times are medians of ${ROUNDS} runs; the range is ours over those runs.
+
+| Types | Our checker | Range | Per type | Peak RSS | Peer (schema only) | Ratio |
+| --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
 ${scaling}
