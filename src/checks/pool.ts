@@ -1,7 +1,8 @@
-// Checks definition folders on every core. Each worker holds a few folders at once (a folder spends
-// much of its time waiting for the regex analyser), each folder with its own time bound. A worker
-// that exceeds a bound or dies is replaced; the folders it held become suspects and are checked
-// again one at a time, so only the folder that fails alone gets checker/timeout or checker/crash.
+// Checks definition folders on every core. Each worker gets folders in batches (checked rule by rule
+// across the batch, see checkDefinitionFolders), with the next batch already queued, and each folder
+// has its own time bound. A worker that exceeds a bound or dies is replaced; the folders it held
+// become suspects and are checked again one at a time, so only the folder that fails alone gets
+// checker/timeout or checker/crash.
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -9,7 +10,7 @@ import { hydrate, type PlainJsonSource } from '../catalog/json-source.ts';
 import { displayPath } from '../catalog/load.ts';
 import type { Finding } from '../model/finding.ts';
 import type { CheckedDefinition } from './context.ts';
-import type { FolderJob } from './worker.ts';
+import type { FolderBatch } from './worker.ts';
 
 export interface FolderResult {
   checked: CheckedDefinition;
@@ -18,8 +19,8 @@ export interface FolderResult {
 
 export interface PoolOptions {
   workers?: number;
-  /** Folders a worker holds at once. */
-  perWorker?: number;
+  /** Folders per batch; by default up to 32, fewer for small catalogs so every worker gets a share. */
+  batchSize?: number;
   /** Per-folder time bound. */
   timeoutMs?: number;
   /** Per-worker heap bound. */
@@ -55,32 +56,39 @@ export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 8));
 }
 
+/** Batches a worker holds at once: one being checked, the next waiting, so the worker never idles. */
+const BATCHES_IN_FLIGHT = 2;
+
 /**
- * Runs `queue` through `count` workers holding `perWorker` folders each. Folders held by a worker
- * that fails are passed to `onSuspect` (or, when alone on it, reported as failed).
+ * Runs `queue` through `count` workers, each holding up to `inFlight` batches of `batchSize` folders.
+ * Folders held by a worker that fails are pushed to `suspects` (or, when alone on it, reported as failed).
  */
-function runQueue(root: string, queue: Job[], count: number, perWorker: number, options: PoolOptions, results: Map<string, FolderResult>, suspects: Job[]): Promise<void> {
+function runQueue(root: string, queue: Job[], count: number, batchSize: number, inFlight: number, options: PoolOptions, results: Map<string, FolderResult>, suspects: Job[]): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   let next = 0;
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       let worker: Worker;
       let ready = false;
+      let batches = 0;
       const held = new Map<string, { job: Job; timer: NodeJS.Timeout }>();
       const start = () => {
         ready = false;
         worker = new Worker(BOOTSTRAP, { eval: true, resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 1024 } });
-        worker.on('message', (message: (FolderResult & { id: string }) | { ready: true }) => {
+        worker.on('message', (message: { results: Array<FolderResult & { id: string }> } | { ready: true }) => {
           if ('ready' in message) {
             ready = true;
             fill();
             return;
           }
-          const entry = held.get(message.id);
-          if (!entry) return;
-          clearTimeout(entry.timer);
-          held.delete(message.id);
-          results.set(message.id, revive(message));
+          batches--;
+          for (const result of message.results) {
+            const entry = held.get(result.id);
+            if (!entry) continue;
+            clearTimeout(entry.timer);
+            held.delete(result.id);
+            results.set(result.id, revive(result));
+          }
           fill();
         });
         worker.on('error', (error: Error) => {
@@ -97,6 +105,7 @@ function runQueue(root: string, queue: Job[], count: number, perWorker: number, 
         const jobs = [...held.values()];
         for (const { timer } of jobs) clearTimeout(timer);
         held.clear();
+        batches = 0;
         worker.removeAllListeners();
         void worker.terminate();
         // Alone on the worker, the folder is the cause; otherwise any of them may be: retry alone.
@@ -106,11 +115,15 @@ function runQueue(root: string, queue: Job[], count: number, perWorker: number, 
       };
       const fill = () => {
         if (!ready) return;
-        while (held.size < perWorker && next < queue.length) {
-          const job = queue[next++]!;
-          const timer = setTimeout(() => replace('checker/timeout', `checking this folder took longer than ${timeoutMs / 1000} s`), timeoutMs);
-          held.set(job.id, { job, timer });
-          worker.postMessage({ root, ...job } satisfies FolderJob);
+        while (batches < inFlight && next < queue.length) {
+          const jobs = queue.slice(next, next + batchSize);
+          next += jobs.length;
+          for (const job of jobs) {
+            const timer = setTimeout(() => replace('checker/timeout', `checking this folder took longer than ${timeoutMs / 1000} s`), timeoutMs);
+            held.set(job.id, { job, timer });
+          }
+          batches++;
+          worker.postMessage({ root, jobs: jobs.map(({ id, full }) => ({ id, full })) } satisfies FolderBatch);
         }
         if (held.size === 0 && next >= queue.length) {
           worker.removeAllListeners();
@@ -126,8 +139,10 @@ export async function checkFoldersInPool(root: string, jobs: Job[], options: Poo
   const results = new Map<string, FolderResult>();
   const suspects: Job[] = [];
   const count = options.workers ?? defaultWorkerCount();
-  await runQueue(root, jobs, count, options.perWorker ?? 4, options, results, suspects);
+  // Small catalogs get smaller batches, so that every worker has some and none waits for the last.
+  const batchSize = options.batchSize ?? Math.max(1, Math.min(32, Math.ceil(jobs.length / (count * BATCHES_IN_FLIGHT * 2))));
+  await runQueue(root, jobs, count, batchSize, BATCHES_IN_FLIGHT, options, results, suspects);
   // Suspects one at a time per worker: whichever fails now is the folder that failed before.
-  if (suspects.length > 0) await runQueue(root, suspects, count, 1, options, results, []);
+  if (suspects.length > 0) await runQueue(root, suspects, count, 1, 1, options, results, []);
   return jobs.map((job) => results.get(job.id)!);
 }

@@ -27,7 +27,7 @@ const jobs = () => ids.map((id) => ({ id, full: true }));
 
 describe('checkFoldersInPool', { timeout: 120_000 }, () => {
   it('gives the same findings and entries as checking in this thread, in job order', async () => {
-    const pooled = await checkFoldersInPool(root, jobs(), { workers: 2, perWorker: 3 });
+    const pooled = await checkFoldersInPool(root, jobs(), { workers: 2, batchSize: 3 });
     expect(pooled.map((r) => r.checked.source.id)).toEqual(ids);
     for (const [i, id] of ids.entries()) {
       const local = await checkDefinitionFolder(root, id);
@@ -43,7 +43,7 @@ describe('checkFoldersInPool', { timeout: 120_000 }, () => {
       const victim = 'synthetic.org0.type5';
       process.env.ARTIFACT_TYPES_TEST_FAULT = `${fault}:${victim}`;
       try {
-        const results = await checkFoldersInPool(root, jobs(), { workers: 2, perWorker: 4, timeoutMs: 4000 });
+        const results = await checkFoldersInPool(root, jobs(), { workers: 2, batchSize: 4, timeoutMs: 4000 });
         const byId = new Map(results.map((r) => [r.checked.source.id, r]));
         expect(byId.get(victim)!.findings.map((f) => f.rule)).toEqual([fault === 'hang' ? 'checker/timeout' : 'checker/crash']);
         expect(byId.get(victim)!.checked.entry).toBeNull();
