@@ -109,7 +109,6 @@ export async function loadDefinition(root: string, id: string): Promise<Definiti
   result.entries = entries.map((e) => e.name);
   const has = (name: string) => entries.some((e) => e.name === name && !e.isDirectory());
   const file = (name: string) => path.join(dirAbs, name);
-  // Read the folder's files concurrently: checking is I/O-bound as much as CPU-bound.
   const examplesDir = entries.find((e) => e.name === 'examples' && e.isDirectory());
   const exampleEntries = examplesDir ? list(file('examples')).sort((a, b) => a.name.localeCompare(b.name)) : [];
   // A linked examples/ would be listed and read from wherever it points: refuse it, as linked files are.

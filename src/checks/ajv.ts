@@ -14,7 +14,7 @@ function loadSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8'));
 }
 
-function ownAjv(allErrors: boolean, strictRequired = true, verbose = false, passFail = false) {
+function ownAjv({ allErrors, strictRequired = true, verbose = false, passFail = false }: { allErrors: boolean; strictRequired?: boolean; verbose?: boolean; passFail?: boolean }) {
   const code = { regExp: RegExp, optimize: false, ...(passFail ? { process: compileEagerly } : {}) };
   const ajv = new Ajv2020({ strict: true, strictRequired, allErrors, verbose, messages: !passFail, ownProperties: true, addUsedSchema: false, code: code as never });
   addFormats(ajv, { mode: 'fast', formats: [...ALLOWED_FORMATS] });
@@ -25,7 +25,7 @@ let projectAjv: ReturnType<typeof ownAjv> | null = null;
 function project() {
   if (!projectAjv) {
     // Our own schemas use `not: { required: [...] }`, which strictRequired would refuse.
-    projectAjv = ownAjv(true, false, true); // verbose: errors carry the value and schema, for messages
+    projectAjv = ownAjv({ allErrors: true, strictRequired: false, verbose: true }); // verbose: errors carry the value and schema, for messages
     // Schemas other schemas $ref (catalog.schema.json reuses the definition's parts).
     for (const name of ['definition.schema.json', 'catalog-meta.schema.json']) projectAjv.addSchema(loadSchema(name));
   }
@@ -67,14 +67,14 @@ let passFailAjv: ReturnType<typeof ownAjv> | null = null;
  * compiles each config schema here and asks contributedSchemaAjv() for the errors only when an example fails.
  */
 export function passFailSchemaAjv() {
-  passFailAjv ??= ownAjv(false, true, false, true);
+  passFailAjv ??= ownAjv({ allErrors: false, passFail: true });
   return passFailAjv;
 }
 
 let contributedAjv: ReturnType<typeof ownAjv> | null = null;
 /** The instance contributed config schemas compile in: strict, own properties only, no $data, no loading. */
 export function contributedSchemaAjv() {
-  contributedAjv ??= ownAjv(true);
+  contributedAjv ??= ownAjv({ allErrors: true });
   return contributedAjv;
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildLookup } from '../classify/index.ts';
 import { buildCatalog, buildEntry } from '../catalog/build.ts';
-import { listDefinitionIds, loadCatalogMeta, loadDefinition } from '../catalog/load.ts';
+import { listDefinitionIds, loadCatalogMeta, loadDefinition, type DefinitionSource } from '../catalog/load.ts';
 import type { ArtifactTypeDefinition, Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import { projectValidator } from './ajv.ts';
@@ -38,7 +38,7 @@ export interface CheckResult {
 
 /** One folder on its way through the definition rules. */
 interface FolderState {
-  source: Awaited<ReturnType<typeof loadDefinition>>;
+  source: DefinitionSource;
   definition: ArtifactTypeDefinition | null;
   findings: Finding[];
   full: boolean;
@@ -58,8 +58,9 @@ async function loadFolder(root: string, id: string, full: boolean): Promise<Fold
 /**
  * Loads folders and runs the definition rules on them (all of them, or only the light ones for a
  * job that is not `full`). Rule by rule across the folders rather than folder by folder: each rule's
- * code and its libraries (ajv, svgo, yaml) stay warm in the caches for the whole group, which costs
- * about a third less CPU than the other order. Each folder still meets the rules in the same order.
+ * code and its libraries (ajv, svgo, yaml) stay warm in the caches for the whole group, which cost
+ * about a quarter less CPU per folder than the other order (one thread, synthetic catalog). Each
+ * folder still meets the rules in the same order.
  */
 export async function checkDefinitionFolders(root: string, jobs: Array<{ id: string; full: boolean }>): Promise<Array<{ checked: CheckedDefinition; findings: Finding[] }>> {
   const folders = await Promise.all(jobs.map((job) => loadFolder(root, job.id, job.full)));
