@@ -34,11 +34,19 @@ export type MediaTypeEntry =
        * Why the flag is set, or where the string comes from.
        */
       note?: string;
+      evidence?: EvidenceList;
     };
 /**
  * An RFC 6838 media type, optionally with parameters (e.g. ;version=0.3).
  */
 export type MediaType = string;
+/**
+ * Evidence for this identifying string: at least one pinned source.
+ *
+ * @minItems 1
+ * @maxItems 8
+ */
+export type EvidenceList = [Evidence, ...Evidence[]];
 /**
  * An https:// URL without spaces.
  */
@@ -158,6 +166,23 @@ export interface ArtifactTypeDefinition {
    */
   tools: Tool[];
 }
+/**
+ * Where an identifying string is written by the tool (code) or stated by its docs. Code: a GitHub permalink pinned to a 40-hex commit with a line anchor, https://github.com/<owner>/<repo>/blob/<commit>/<path>#L<n> (or #L<n>-L<m>); the string (or quote, where the code builds it from parts) must stand on those lines. Docs only: the page URL and the quoted sentence. `sources check` looks for quote (or the string itself) in the file on the default branch to notice drift.
+ */
+export interface Evidence {
+  /**
+   * A GitHub permalink https://github.com/<owner>/<repo>/blob/<40-hex commit>/<path>#L<n>[-L<m>], or a documentation page (then quote is required).
+   */
+  url: string;
+  /**
+   * The exact text on the linked lines (code) or the quoted sentence (docs). Omit for code when the identifying string itself stands there verbatim.
+   */
+  quote?: string;
+  /**
+   * Which tool versions write it, or anything a reviewer should know.
+   */
+  note?: string;
+}
 export interface Layer {
   /**
    * An RFC 6838 media type, optionally with parameters (e.g. ;version=0.3).
@@ -212,6 +237,7 @@ export interface Layer {
    * Anything a scanner should know about this blob (e.g. why a legacy media type is listed).
    */
   note?: string;
+  evidence?: EvidenceList;
 }
 export interface Annotation {
   /**
@@ -234,6 +260,7 @@ export interface Annotation {
    * What the annotation says, for people reading the catalog.
    */
   description?: string;
+  evidence?: EvidenceList;
 }
 export interface Label {
   /**
@@ -248,6 +275,7 @@ export interface Label {
    * What the label says, for people reading the catalog.
    */
   description?: string;
+  evidence?: EvidenceList;
 }
 export interface Tool {
   /**
