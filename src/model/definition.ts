@@ -51,6 +51,7 @@ export type EvidenceList = [Evidence, ...Evidence[]];
  * An https:// URL without spaces.
  */
 export type HttpsUrl = string;
+export type Note = string;
 
 /**
  * One OCI artifact type in the artifact-types catalog: definitions/<id>/definition.json.
@@ -165,6 +166,18 @@ export interface ArtifactTypeDefinition {
    * @maxItems 10
    */
   tools: Tool[];
+  /**
+   * One entry per example in examples/ (*.manifest.json and *.not-this.json), keyed by file name: which tool and versions write that shape, so a reader knows what the examples cover.
+   */
+  examples?: {
+    [k: string]: ExampleNote;
+  };
+  /**
+   * What is not yet verified against the tool's source or a real push, one remark each (shown in docs/coverage.md).
+   *
+   * @maxItems 10
+   */
+  unverified?: Note[];
 }
 /**
  * Where an identifying string is written by the tool (code) or stated by its docs. Code: a GitHub permalink pinned to a 40-hex commit with a line anchor, https://github.com/<owner>/<repo>/blob/<commit>/<path>#L<n> (or #L<n>-L<m>); the string (or quote, where the code builds it from parts) must stand on those lines. Docs only: the page URL and the quoted sentence. `sources check` looks for quote (or the string itself) in the file on the default branch to notice drift.
@@ -298,4 +311,15 @@ export interface Tool {
    * Command that runs, installs or inspects it.
    */
   run?: string;
+}
+export interface ExampleNote {
+  /**
+   * The tool and versions that write this shape, e.g. "helm push, Helm 3.8 and later"; for a near miss, what it is instead.
+   */
+  writtenBy: string;
+  /**
+   * current: what the tool writes today; older: a form still found in registries that the tool no longer writes; near-miss: a negative example.
+   */
+  era?: 'current' | 'older' | 'near-miss';
+  note?: Note;
 }
