@@ -9,6 +9,7 @@ import { docs } from './docs.ts';
 import { examples } from './examples.ts';
 import { placeholders } from './placeholders.ts';
 import { tools } from './tools.ts';
+import { evidence } from './evidence.ts';
 import { invisibleCharacters } from './invisible-characters.ts';
 import { uniqueness } from './uniqueness.ts';
 import { classification } from './classification.ts';
@@ -25,6 +26,7 @@ export const DEFINITION_RULES: Array<{ name: string; rule: DefinitionRule; light
   { name: 'examples', rule: examples },
   { name: 'placeholder', rule: placeholders, light: true },
   { name: 'tools', rule: tools, light: true },
+  { name: 'evidence', rule: evidence, light: true },
   { name: 'text', rule: invisibleCharacters },
 ];
 

@@ -59,6 +59,9 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
       return !errors.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && !['oneOf', 'anyOf', 'type', 'if'].includes(other.keyword) && other.schemaPath.startsWith(error.schemaPath.replace(/\/(oneOf|anyOf)$/, '')) && !/\/oneOf\/0\//.test(other.schemaPath));
     }
     if (error.keyword === 'type' && /\/oneOf\/\d+\//.test(error.schemaPath)) return false;
+    // A oneOf branch reached through $ref (a media type string or an object) loses its oneOf path: a type
+    // error on a value whose insides have errors of their own comes from the branch the value did not take.
+    if (error.keyword === 'type' && errors.some((other) => other.keyword !== 'type' && other.instancePath.startsWith(`${error.instancePath}/`))) return false;
     if (/\/oneOf\/0\//.test(error.schemaPath)) return false;
     return true;
   });

@@ -52,14 +52,18 @@ async function fillPlaceholders(dir: string, id: string): Promise<void> {
       .replace(/"TODO: https:\/\/… the project's docs[^"]*"/, `"https://${vendor}.example/docs/oci"`)
       .replace(/"TODO: https:\/\/… the tool's docs"/, `"https://${vendor}.example/cli"`)
       .replace(/"TODO: the real pull command[^"]*"/, `"${vendor} pull {registry}/{repository}:{tag}"`)
-      .replace(/"TODO: the real push command[^"]*"/, `"${vendor} push {registry}/{repository}:{tag}"`);
-  for (const file of ['definition.json', `examples/${thing}.manifest.json`]) {
+      .replace(/"TODO: the real push command[^"]*"/, `"${vendor} push {registry}/{repository}:{tag}"`)
+      .replace(/"TODO: https:\/\/github\.com\/<owner>[^"]*"/g, `"https://github.com/${vendor}/${vendor}-cli/blob/0123456789abcdef0123456789abcdef01234567/pkg/oci/push.go#L42"`)
+      .replace(/"TODO: the tool and versions that push exactly[^"]*"/, `"${vendor} push 1.0 and later"`)
+      .replace(/"TODO: the tool and versions that write the config media type[^"]*"/, `"${vendor} push 0.9 (before it set artifactType)"`);
+  const examples = (await readdir(path.join(dir, 'examples'))).filter((f) => f.endsWith('.manifest.json')).map((f) => `examples/${f}`);
+  for (const file of ['definition.json', ...examples]) {
     const text = await readFile(path.join(dir, file), 'utf8');
     await writeFile(path.join(dir, file), fill(text));
   }
   const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
   await writeFile(path.join(dir, 'README.md'), readme.replace(/^# TODO:.*$/m, `summary: "A ${thing} bundle that the ${vendor} CLI pushes to OCI registries."`).replace(/TODO: /g, ''));
-  for (const file of ['definition.json', 'README.md', `examples/${thing}.manifest.json`]) {
+  for (const file of ['definition.json', 'README.md', ...examples]) {
     expect(await readFile(path.join(dir, file), 'utf8')).not.toContain('TODO');
   }
 }
@@ -102,7 +106,7 @@ describe('artifact-types new', () => {
     expect(onDefinition.length).toBeGreaterThanOrEqual(4);
     for (const f of onDefinition) expect(lines[f.line - 1]).toContain('TODO:');
     const fields = new Set(onDefinition.filter((f) => f.rule === 'schema/definition').map((f) => f.message.split(' ')[0]));
-    expect([...fields].sort()).toEqual(['description', 'homepage', 'sources.0', 'tools.0.homepage']);
+    expect([...fields].sort()).toEqual(['artifactTypes.0.evidence.0.url', 'description', 'homepage', 'sources.0', 'tools.0.homepage']);
     // Every placeholder line is an error of its own, even where the text would pass the schema.
     const todoLines = lines.flatMap((line, i) => (line.includes('TODO:') ? [i + 1] : []));
     expect(onDefinition.filter((f) => f.rule === 'placeholder/unfilled').map((f) => f.line)).toEqual(todoLines);
@@ -126,7 +130,7 @@ describe('artifact-types new', () => {
     const made = await cli(['new', 'acme.thing', '--root', root, '--config-media-type', 'application/vnd.acme.thing.config.v1+json', '--layer-media-type', 'application/vnd.acme.thing.layer.v1.tar', '--homepage', 'https://acme.example', '--description', 'A thing that the acme tool pushes.']);
     expect(made.code).toBe(0);
     const definition = JSON.parse(await readFile(path.join(root, 'acme.thing/definition.json'), 'utf8'));
-    expect(definition.configMediaTypes).toEqual(['application/vnd.acme.thing.config.v1+json']);
+    expect(definition.configMediaTypes).toMatchObject([{ mediaType: 'application/vnd.acme.thing.config.v1+json' }]);
     expect(definition.artifactTypes).toBeUndefined();
     expect(definition.homepage).toBe('https://acme.example');
     const manifest = JSON.parse(await readFile(path.join(root, 'acme.thing/examples/thing.manifest.json'), 'utf8'));
@@ -229,7 +233,7 @@ describe('artifact-types new in a terminal', () => {
     expect(definition).toMatchObject({
       displayName: 'Acme terminal thing',
       description: 'A terminal thing pushed by acme.',
-      artifactTypes: ['application/vnd.acme.tty.v1'],
+      artifactTypes: [{ mediaType: 'application/vnd.acme.tty.v1' }],
       homepage: 'https://acme.example',
       layers: [{ mediaType: 'application/vnd.acme.tty.layer.v1.tar' }],
       maintainers: ['@octocat', '@acme/tty-team'],
@@ -273,7 +277,7 @@ describe('a new type taken through CONTRIBUTING.md', () => {
     expect(made.stdout).toContain(`created definitions/${id}`);
     const dir = path.join(clone, 'definitions', id);
     const definition = JSON.parse(await readFile(path.join(dir, 'definition.json'), 'utf8'));
-    expect(definition).toMatchObject({ artifactTypes: ['application/vnd.acme.sprocket.v1'], configMediaTypes: ['application/vnd.acme.sprocket.config.v1+json'], homepage: 'https://acme.example', maintainers: ['@octocat', '@acme/sprocket-maintainers'] });
+    expect(definition).toMatchObject({ artifactTypes: [{ mediaType: 'application/vnd.acme.sprocket.v1' }], configMediaTypes: [{ mediaType: 'application/vnd.acme.sprocket.config.v1+json' }], homepage: 'https://acme.example', maintainers: ['@octocat', '@acme/sprocket-maintainers'] });
 
     // Step 3: fill in every TODO: that no flag could.
     await fillPlaceholders(dir, id);

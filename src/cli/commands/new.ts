@@ -33,6 +33,9 @@ export { PLACEHOLDER };
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const EMPTY_DESCRIPTOR = { mediaType: EMPTY_MEDIA_TYPE, digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2, data: 'e30=' };
 
+/** Evidence is a pinned line of the tool's own code; the placeholder fails the URL pattern until filled. */
+const evidenceTodo = (what: string) => ({ url: `${PLACEHOLDER} https://github.com/<owner>/<repo>/blob/<40-hex commit>/<path>#L<n>: the line of your tool's code that writes this ${what} (press y on GitHub for a permalink)` });
+
 const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
 /** What the definition schema accepts in `maintainers`, read from the schema so the two never disagree. */
@@ -117,6 +120,8 @@ export function renderScaffold(facts: ScaffoldFacts): ScaffoldFile[] {
   const vendor = id.split('.')[0]!;
   const thing = id.split('.').slice(1).join('.');
   const artifactType = facts.artifactType ?? (facts.configMediaType ? undefined : `${PLACEHOLDER} the manifest artifactType your tool writes, e.g. application/vnd.${vendor}.${thing}.v1`);
+  // Both signals identify the type, so each needs an example in which it decides (examples/signal-unreached).
+  const bothForms = artifactType !== undefined && facts.configMediaType !== undefined;
   const layerMediaType = facts.layerMediaType ?? `${PLACEHOLDER} the layer media type your tool writes, e.g. application/vnd.${vendor}.${thing}.layer.v1.tar+gzip`;
   const definition = {
     $schema: '../../schemas/definition.schema.json',
@@ -126,8 +131,8 @@ export function renderScaffold(facts: ScaffoldFacts): ScaffoldFile[] {
     version: '1.0.0',
     status: 'active',
     manifestMediaTypes: [OCI_MANIFEST],
-    ...(artifactType ? { artifactTypes: [artifactType] } : {}),
-    ...(facts.configMediaType ? { configMediaTypes: [facts.configMediaType] } : {}),
+    ...(artifactType ? { artifactTypes: [{ mediaType: artifactType, evidence: [evidenceTodo('artifactType')] }] } : {}),
+    ...(facts.configMediaType ? { configMediaTypes: [{ mediaType: facts.configMediaType, evidence: [evidenceTodo('config media type')] }] } : {}),
     layers: [{ mediaType: layerMediaType, required: true, description: `${PLACEHOLDER} what the blob holds and how to open it`, format: 'tar+gzip' }],
     logo: 'logo.svg',
     homepage: facts.homepage ?? `${PLACEHOLDER} https://… the project's home page`,
@@ -142,6 +147,11 @@ export function renderScaffold(facts: ScaffoldFacts): ScaffoldFile[] {
         push: `${PLACEHOLDER} the real push command, e.g. ${vendor} push {registry}/{repository}:{tag}`,
       },
     ],
+    examples: {
+      [`${thing}.manifest.json`]: { writtenBy: `${PLACEHOLDER} the tool and versions that push exactly this shape, e.g. ${vendor} push 1.2 and later`, era: 'current' },
+      ...(bothForms ? { [`${thing}.config-only.manifest.json`]: { writtenBy: `${PLACEHOLDER} the tool and versions that write the config media type without artifactType (if none does, delete this example and mark the config entry identifying: false)`, era: 'older' } } : {}),
+      'plain-image.not-this.json': { writtenBy: 'a plain container image holding the same file', era: 'near-miss' },
+    },
   };
   const config = facts.configMediaType
     ? { mediaType: facts.configMediaType, digest: digestOf(`${id} config`), size: 2 }
@@ -193,6 +203,7 @@ export function renderScaffold(facts: ScaffoldFacts): ScaffoldFile[] {
     { path: 'README.md', text: readme },
     { path: 'logo.svg', text: logo },
     { path: `examples/${thing}.manifest.json`, text: json(manifest) },
+    ...(bothForms ? [{ path: `examples/${thing}.config-only.manifest.json`, text: json({ ...manifest, artifactType: undefined }) }] : []),
     { path: 'examples/plain-image.not-this.json', text: json(notThis) },
   ];
 }
