@@ -44,6 +44,8 @@ export function buildEntry(source: DefinitionSource, definition: ArtifactTypeDef
     logo: { file: 'logo.svg', sha256: sha256(logoText), size: Buffer.byteLength(logoText) },
     configSchema: source.configSchema && isRecord(source.configSchema.value) ? source.configSchema.value : null,
     example: firstExample && isRecord(firstExample.source.value) ? firstExample.source.value : null,
+    ...(definition.examples ? { exampleNotes: definition.examples } : {}),
+    ...(definition.unverified?.length ? { unverified: definition.unverified } : {}),
   };
   return { ...entry, digest: sha256(canonicalJson(entry)) };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Catalog } from '../model/catalog.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 import { codeownersFile } from '../github/codeowners.ts';
+import { coverageFile } from './coverage.ts';
 
 export interface GeneratedFile {
   /** Repository-relative path. */
@@ -57,7 +58,7 @@ export const readmeTable: GeneratedFile = {
   },
 };
 
-export const GENERATED_FILES: GeneratedFile[] = [readmeTable, codeownersFile];
+export const GENERATED_FILES: GeneratedFile[] = [readmeTable, codeownersFile, coverageFile];
 
 export async function readCurrent(repoRoot: string, file: GeneratedFile): Promise<string | null> {
   return readFile(path.join(repoRoot, file.path), 'utf8').catch(() => null);

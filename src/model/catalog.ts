@@ -1,7 +1,7 @@
 // The built catalog: what load → check → build produces and every consumer reads.
-import type { Annotation, Label, Layer, Tool } from './definition.ts';
+import type { Annotation, Evidence, ExampleNote, Label, Layer, Tool } from './definition.ts';
 
-export type { ArtifactTypeDefinition, Annotation, Label, Layer, Tool, MediaTypeEntry } from './definition.ts';
+export type { ArtifactTypeDefinition, Annotation, Evidence, ExampleNote, Label, Layer, Tool, MediaTypeEntry } from './definition.ts';
 
 /** A media type with its flags, always in object form once built. */
 export interface MediaTypeInfo {
@@ -12,6 +12,8 @@ export interface MediaTypeInfo {
   /** Present (and false) only when the media type is allowed but does not identify the type. */
   identifying?: boolean;
   note?: string;
+  /** Where the tool writes it (pinned permalink) or its docs say so (quote). */
+  evidence?: Evidence[];
 }
 
 /** One artifact type as the catalog serves it: normalized, with its digest. */
@@ -40,6 +42,10 @@ export interface ArtifactType {
   configSchema: Record<string, unknown> | null;
   /** The first positive example manifest, for documentation. */
   example: Record<string, unknown> | null;
+  /** Which tool and versions write each example (file name → note); absent in catalogs built before 0.2. */
+  exampleNotes?: Record<string, ExampleNote>;
+  /** What is not yet verified against the tool's source or a real push. */
+  unverified?: string[];
   /** sha256 of the canonical JSON of this entry without `digest`. */
   digest: string;
 }

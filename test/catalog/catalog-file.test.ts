@@ -18,8 +18,8 @@ const schema = JSON.parse(await readFile(path.join(REPO, 'schemas/catalog.schema
 
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
 // tsc fails here when a key is added to or removed from the interfaces; the tests below fail when the schema differs.
-const TYPE_KEYS: Record<keyof ArtifactType, true> = { id: true, displayName: true, description: true, version: true, status: true, replacedBy: true, aliases: true, manifestMediaTypes: true, artifactTypes: true, configMediaTypes: true, layers: true, annotations: true, configLabels: true, homepage: true, specification: true, sources: true, maintainers: true, tools: true, docs: true, logo: true, configSchema: true, example: true, digest: true };
-const TYPE_OPTIONAL: Record<OptionalKeys<ArtifactType>, true> = { replacedBy: true, specification: true };
+const TYPE_KEYS: Record<keyof ArtifactType, true> = { id: true, displayName: true, description: true, version: true, status: true, replacedBy: true, aliases: true, manifestMediaTypes: true, artifactTypes: true, configMediaTypes: true, layers: true, annotations: true, configLabels: true, homepage: true, specification: true, sources: true, maintainers: true, tools: true, docs: true, logo: true, configSchema: true, example: true, exampleNotes: true, unverified: true, digest: true };
+const TYPE_OPTIONAL: Record<OptionalKeys<ArtifactType>, true> = { replacedBy: true, specification: true, exampleNotes: true, unverified: true };
 const CATALOG_KEYS: Record<keyof Catalog, true> = { formatVersion: true, name: true, version: true, digest: true, types: true };
 const CATALOG_OPTIONAL: Record<OptionalKeys<Catalog>, true> = {};
 
