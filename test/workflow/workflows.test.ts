@@ -27,8 +27,8 @@ function commandsIn(run: string): { npmScripts: string[]; files: string[] } {
 }
 
 describe('workflow files', () => {
-  it('include validate, pr-comment and release, each valid YAML with jobs', () => {
-    expect(files).toEqual(['pr-comment.yml', 'release.yml', 'validate.yml']);
+  it('include validate, pr-comment, release and sources-drift, each valid YAML with jobs', () => {
+    expect(files).toEqual(['pr-comment.yml', 'release.yml', 'sources-drift.yml', 'validate.yml']);
     for (const [file, wf] of workflows) {
       expect(wf.name, file).toBeTruthy();
       expect(Object.keys(wf.jobs).length, file).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe('workflow files', () => {
   });
 
   it('restore no dependency cache in the privileged workflows', () => {
-    for (const file of ['pr-comment.yml', 'release.yml']) {
+    for (const file of ['pr-comment.yml', 'release.yml', 'sources-drift.yml']) {
       for (const step of allSteps(workflows.get(file)!)) expect(step.with?.cache, `${file}: ${step.name}`).toBeUndefined();
     }
   });
@@ -120,6 +120,28 @@ describe('workflow files', () => {
     expect(release.run).toContain('--notes-file "$RUNNER_TEMP/release-notes.md"');
     expect(release.if).toContain("digest-changed == 'true'");
     expect(job.steps.map((s) => s.run ?? '').join('\n')).toMatch(/npm run --silent changes -- .* --require-bump/);
+  });
+});
+
+describe('the drift watch', () => {
+  it('runs weekly and on demand with read-only contents and issues: write, keeping issues from the JSON report', () => {
+    const wf = workflows.get('sources-drift.yml')!;
+    expect(Object.keys(wf.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect((wf.on.schedule as Array<{ cron: string }>)[0]!.cron).toMatch(/^\S+ \S+ \* \* [0-6]$/); // once a week
+    expect(wf.permissions).toEqual({ contents: 'read', issues: 'write' });
+    for (const job of Object.values(wf.jobs)) expect(job.permissions).toBeUndefined();
+    const run = allSteps(wf).map((s) => s.run ?? '').join('\n');
+    expect(run).toMatch(/node bin\/artifact-types\.js sources check --format json > "\$RUNNER_TEMP\/drift\.json"/);
+    expect(run).toContain('scripts/github/keep-drift-issues.ts "$RUNNER_TEMP/drift.json"');
+    // Only our own code runs: no upstream checkout, no script from the report.
+    for (const step of allSteps(wf).filter((s) => s.uses?.startsWith('actions/checkout@'))) expect(step.with?.repository).toBeUndefined();
+  });
+
+  it('the pull-request check holds the changed types against upstream, or says it has no token', () => {
+    const step = allSteps(workflows.get('validate.yml')!).find((s) => s.run?.includes('sources check'))!;
+    expect(step.run).toMatch(/sources check --format github \$ids/);
+    expect(step.run).toMatch(/no GITHUB_TOKEN/);
+    expect(step.env).toEqual({ GITHUB_TOKEN: '${{ secrets.GITHUB_TOKEN }}' });
   });
 });
 
