@@ -13,6 +13,25 @@ export type ReadResult = { ok: true; source: TextSource } | { ok: false; finding
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Binary formats a contributor may save under a text name (a PNG renamed logo.svg), by their magic bytes. */
+const BINARY_FORMATS: Array<{ name: string; magic: number[]; at?: number }> = [
+  { name: 'a PNG image', magic: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
+  { name: 'a JPEG image', magic: [0xff, 0xd8, 0xff] },
+  { name: 'a GIF image', magic: [0x47, 0x49, 0x46, 0x38] },
+  { name: 'a WebP image', magic: [0x57, 0x45, 0x42, 0x50], at: 8 },
+  { name: 'an ICO icon', magic: [0x00, 0x00, 0x01, 0x00] },
+  { name: 'a PDF document', magic: [0x25, 0x50, 0x44, 0x46, 0x2d] },
+  { name: 'a gzip archive', magic: [0x1f, 0x8b] },
+  { name: 'a zip archive', magic: [0x50, 0x4b, 0x03, 0x04] },
+];
+
+function binaryFormat(bytes: Buffer): string | null {
+  for (const { name, magic, at = 0 } of BINARY_FORMATS) {
+    if (bytes.length >= at + magic.length && magic.every((b, i) => bytes[at + i] === b)) return name;
+  }
+  return null;
+}
+
 function fail(file: string, rule: string, message: string, fix: string): ReadResult {
   return { ok: false, finding: { rule, severity: 'error', file, line: 0, column: 0, message, fix } };
 }
@@ -59,6 +78,11 @@ export async function readTextFile(absolute: string, file: string, maxBytes: num
     return fail(file, 'file/unreadable', 'cannot be read', 'make sure the file is readable');
   } finally {
     closeSync(fd);
+  }
+  const binary = binaryFormat(bytes);
+  if (binary) {
+    const svg = file.endsWith('.svg');
+    return fail(file, 'file/binary', `is ${binary}, not ${svg ? 'an SVG drawing' : 'text'}`, svg ? 'draw the logo as SVG (renaming an image to .svg does not convert it); `artifact-types new` writes a starting mark' : 'save the file as UTF-8 text');
   }
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return fail(file, 'file/bom', 'starts with a UTF-8 byte-order mark', 'save the file as UTF-8 without BOM');

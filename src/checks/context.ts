@@ -33,6 +33,8 @@ export interface CatalogContext {
   /** The catalog the checked definitions build (built once: its digest canonicalizes every entry). */
   catalog: Catalog;
   base?: string;
+  /** Whether generated files are judged (validate --generated). */
+  generated?: boolean;
 }
 
 export type CatalogRule = (context: CatalogContext) => Finding[] | Promise<Finding[]>;

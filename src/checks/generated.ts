@@ -1,10 +1,12 @@
-// Rule generated/drift: files the build generates match what it would write now.
+// Rule generated/drift (validate --generated): files the build generates match what it would write now.
 import type { Finding } from '../model/finding.ts';
 import type { CatalogRule } from './context.ts';
 import { GENERATED_FILES, readCurrent } from '../catalog/generated.ts';
 
-export const generated: CatalogRule = async ({ repoRoot, checked, catalog, focus }) => {
-  if (focus) return []; // generated files describe the whole catalog: judged on full runs only
+export const generated: CatalogRule = async ({ repoRoot, checked, catalog, focus, generated: judged }) => {
+  // Generated files describe the whole catalog and are rewritten after each merge: judged only when
+  // asked (validate --generated, on the default branch), and only on full runs.
+  if (!judged || focus) return [];
   // A definition that does not build already has its own findings; the drift it causes is noise.
   if (checked.some((c) => !c.entry)) return [];
   const findings: Finding[] = [];

@@ -25,6 +25,11 @@ export interface CheckOptions {
   workers?: number;
   /** Time bound per definition folder when checked in workers. */
   folderTimeoutMs?: number;
+  /**
+   * Judge the generated files (README table, CODEOWNERS, docs/coverage.md) too. Off for pull requests:
+   * a contribution touches only its own folder, and the files are regenerated after the merge.
+   */
+  generated?: boolean;
 }
 
 /** Below this many folders, starting worker threads costs more than it saves. */
@@ -34,6 +39,8 @@ export interface CheckResult {
   findings: Finding[];
   catalog: Catalog;
   checked: CheckedDefinition[];
+  /** How many type folders the findings speak for: the ones named, or all (the same count however many build). */
+  reported: number;
 }
 
 /** One folder on its way through the definition rules. */
@@ -134,10 +141,11 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
   const lookup = buildLookup(entries);
   const catalog = buildCatalog(meta, entries);
-  const context = { repoRoot, root, checked, focus, lookup, catalog, base: options.base };
+  const context = { repoRoot, root, checked, focus, lookup, catalog, base: options.base, generated: options.generated === true };
   for (const { rule } of CATALOG_RULES) findings.push(...(await rule(context)));
   findings.sort(compareFindings);
-  return { findings, catalog, checked };
+  const reported = focus ? [...focus].filter((id) => ids.includes(id)).length : ids.length;
+  return { findings, catalog, checked, reported };
 }
 
 export { at };

@@ -10,9 +10,11 @@ export function summarize(findings: Finding[]): { errors: number; warnings: numb
   return { errors, warnings: findings.length - errors };
 }
 
-export function formatText(findings: Finding[], typeCount: number): string {
+/** Findings, then the count line; `typeCount` is how many type folders they speak for (omitted when unknown). */
+export function formatText(findings: Finding[], typeCount?: number): string {
   const lines = findings.map((f) => `${location(f)} ${f.severity} ${f.rule} ${f.message}${f.fix ? `\n    fix: ${f.fix}` : ''}`);
   const { errors, warnings } = summarize(findings);
-  lines.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${typeCount} type${typeCount === 1 ? '' : 's'}`);
+  const types = typeCount === undefined ? '' : ` in ${typeCount} type${typeCount === 1 ? '' : 's'}`;
+  lines.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${types}`);
   return `${lines.join('\n')}\n`;
 }

@@ -20,6 +20,8 @@ interface CaseSpec {
   generate?: { path: string; bytes: number };
   symlink?: { path: string; target: string };
   staleReadme?: boolean;
+  /** Judge the generated files (validate --generated). */
+  generated?: boolean;
   git?: boolean;
   noErrors?: boolean;
 }
@@ -36,11 +38,11 @@ async function baseRepo(name: string): Promise<string> {
 }
 
 /** Runs the checker with paths relative to the repo, as CI does from the repository root. */
-async function check(repo: string, base?: string): Promise<Finding[]> {
+async function check(repo: string, base?: string, generated = false): Promise<Finding[]> {
   const cwd = process.cwd();
   process.chdir(repo);
   try {
-    return (await runChecks({ root: 'definitions', base, workers: 0 })).findings;
+    return (await runChecks({ root: 'definitions', base, workers: 0, generated })).findings;
   } finally {
     process.chdir(cwd);
   }
@@ -55,6 +57,7 @@ describe('checker fixtures', () => {
   it('passes the clean base catalog with no findings at all', async () => {
     const repo = await baseRepo('clean');
     expect(await check(repo)).toEqual([]);
+    expect(await check(repo, undefined, true)).toEqual([]);
   });
 
   for (const name of readdirSync(CASES).sort()) {
@@ -72,7 +75,7 @@ describe('checker fixtures', () => {
       if (spec.generate) writeFileSync(path.join(repo, spec.generate.path), `{"description": "${'x'.repeat(spec.generate.bytes)}"}`);
       if (spec.symlink) symlinkSync(spec.symlink.target, path.join(repo, spec.symlink.path));
       if (spec.staleReadme) writeFileSync(path.join(repo, 'README.md'), readFileSync(path.join(repo, 'README.md'), 'utf8').replace('Widget bundle', 'Widget thing'));
-      const findings = await check(repo, spec.git ? 'HEAD' : undefined);
+      const findings = await check(repo, spec.git ? 'HEAD' : undefined, spec.generated);
       for (const expected of spec.expect) {
         const match = findings.find((f) => f.rule === expected.rule && f.file === expected.file && f.severity === expected.severity && (expected.line === undefined || f.line === expected.line));
         expect(match, `expected ${expected.severity} ${expected.rule} at ${expected.file}:${expected.line ?? '*'}; got:\n${findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule} ${f.message}`).join('\n')}`).toBeDefined();

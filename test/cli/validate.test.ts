@@ -46,6 +46,24 @@ describe('validate', { timeout: 120_000 }, () => {
     expect(r.stdout).toMatch(/^0 errors, 0 warnings in 2 types$/m);
   });
 
+  it('counts the type folders it speaks for the same way, broken or not, named or not', () => {
+    const broken = path.join(repo, 'definitions/example.broken.thing');
+    cpSync(path.join(repo, W), broken, { recursive: true });
+    writeFileSync(path.join(broken, 'definition.json'), '{ "id": ');
+    try {
+      // Three folders, one of which does not build: still three types, and one when one is named.
+      expect(cli(['validate']).stdout).toMatch(/^\d+ errors?, \d+ warnings? in 3 types$/m);
+      expect(cli(['validate', 'definitions/example.broken.thing']).stdout).toMatch(/^\d+ errors?, \d+ warnings? in 1 type$/m);
+      // A refused build lists the errors without claiming a count of types.
+      const build = cli(['build', '--out', path.join(temp, 'never')]);
+      expect(build.code).toBe(1);
+      expect(build.stderr).toMatch(/^\d+ errors?, \d+ warnings?$/m);
+      expect(build.stderr).not.toMatch(/in 0 types/);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
   it('exits 1 with compiler-style lines and a fix on a broken definition', () => {
     const file = path.join(repo, W, 'definition.json');
     const original = readFileSync(file, 'utf8');
@@ -202,6 +220,26 @@ describe('classify', { timeout: 120_000 }, () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ id: 'example.widget.bundle', signal: 'artifactType', conformance: [] });
     const text = cli(['classify', '--format', 'text', '-'], readFileSync(path.join(repo, file), 'utf8'));
     expect(text.stdout).toMatch(/^Widget bundle \(example\.widget\.bundle\), matched by artifactType at \/artifactType/);
+  });
+
+  it('classifies a contributor\'s example while the catalog has errors elsewhere (and in the folder itself), with a warning', () => {
+    const broken = path.join(repo, 'definitions/example.broken.thing');
+    cpSync(path.join(repo, W), broken, { recursive: true });
+    writeFileSync(path.join(broken, 'definition.json'), '{ "id": ');
+    const def = path.join(repo, W, 'definition.json');
+    const original = readFileSync(def, 'utf8');
+    // The widget's own definition still lacks its evidence: an error, but it builds.
+    writeFileSync(def, original.replace(/"evidence": \[\s*\{\s*"url": "https:\/\/github\.com[^\]]*\]/, '"note": "evidence to come"'));
+    try {
+      expect(cli(['validate', W]).stdout).toMatch(/evidence\/missing/);
+      const r = cli(['classify', path.join(W, 'examples/basic.manifest.json')]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ id: 'example.widget.bundle', signal: 'artifactType' });
+      expect(r.stderr).toMatch(/^warning: the definitions have \d+ errors? \(run artifact-types validate\); classifying with the 2 types that build, without example\.broken\.thing$/m);
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+      writeFileSync(def, original);
+    }
   });
 
   it('validates the config with --config', () => {

@@ -97,13 +97,16 @@ describe('artifact-types sources check', () => {
     expect(first.code, first.stderr).toBe(1);
     const report = JSON.parse(first.stdout) as { results: SourceResult[]; drifted: number; counts: Record<string, number> };
     results = report.results;
-    const urls = (file: UpstreamFile) => new Set(file.refs.map((r) => r.url));
-    for (const [kind, file] of Object.entries(cases)) {
-      const own = results.filter((r) => urls(file).has(r.url));
-      expect(own.length, kind).toBe(file.refs.length);
+    // An archived or missing repository affects every file in it; the other cases one file each.
+    const sameRepo = (a: UpstreamFile, b: UpstreamFile) => `${a.owner}/${a.repo}`.toLowerCase() === `${b.owner}/${b.repo}`.toLowerCase();
+    const affected = (kind: keyof typeof cases) => (kind === 'archived' || kind === 'repo-missing' ? files.filter((f) => sameRepo(f, cases[kind])) : [cases[kind]]);
+    const urls = (list: UpstreamFile[]) => new Set(list.flatMap((f) => f.refs.map((r) => r.url)));
+    for (const kind of Object.keys(cases) as Array<keyof typeof cases>) {
+      const own = results.filter((r) => urls(affected(kind)).has(r.url));
+      expect(own.length, kind).toBe(affected(kind).reduce((n, f) => n + f.refs.length, 0));
       for (const r of own) expect(r.status, `${kind}: ${r.subject}`).toBe(kind);
     }
-    const caseUrls = new Set(Object.values(cases).flatMap((f) => [...urls(f)]));
+    const caseUrls = urls((Object.keys(cases) as Array<keyof typeof cases>).flatMap(affected));
     const rest = results.filter((r) => !caseUrls.has(r.url));
     expect(rest.length).toBeGreaterThan(50);
     for (const r of rest) expect(r.status, r.subject).toBe('present');
@@ -130,10 +133,13 @@ describe('artifact-types sources check', () => {
     expect(second.code).toBe(1);
     const report = JSON.parse(second.stdout) as { results: SourceResult[]; budget: { requests: number; conditional: number; notModified: number } };
     expect(report.results).toEqual(results);
-    // The missing repository's 404 has no ETag: that one request is the only unconditional one.
-    const unconditional = github.calls.filter((c) => !c.ifNoneMatch);
-    expect(unconditional.map((c) => c.path)).toEqual([`/repos/${cases['repo-missing'].owner}/${cases['repo-missing'].repo}`]);
-    expect(report.budget.notModified).toBe(report.budget.requests - 1);
+    // A 404 carries no ETag, so only the three requests that found nothing go out unconditional again:
+    // the missing repository, the deleted file and the renamed file's old path.
+    const unconditional = github.calls.filter((c) => !c.ifNoneMatch).map((c) => decodeURIComponent(c.path.split('?')[0]!)).sort();
+    const contentsOf = (f: UpstreamFile) => `/repos/${f.owner}/${f.repo}/contents/${f.path}`;
+    expect(unconditional).toEqual([`/repos/${cases['repo-missing'].owner}/${cases['repo-missing'].repo}`, contentsOf(cases['file-gone']), contentsOf(cases.renamed)].sort());
+    expect(report.budget.notModified).toBe(report.budget.requests - 3);
+    expect(report.budget.conditional).toBe(report.budget.requests - 3);
   });
 
   it('prints drift as findings at the evidence line in text and GitHub formats, with the budget', async () => {

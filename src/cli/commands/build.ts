@@ -27,7 +27,7 @@ export function register(program: Command): void {
         result = await checkedCatalog({ root });
       } catch (error) {
         if (!(error instanceof CatalogError)) throw error;
-        process.stderr.write(formatText(error.findings, 0));
+        process.stderr.write(formatText(error.findings));
         fail(`refusing to build: ${error.message}`);
       }
       const out = path.resolve(options.out);

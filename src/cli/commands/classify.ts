@@ -27,7 +27,8 @@ export function register(program: Command): void {
     .action(async (file: string, options: { config?: string; catalog?: string; root: string; format: string }) => {
       const manifest = await readJsonInput(file, 'manifest');
       const config = options.config ? await readJsonInput(options.config, 'config') : undefined;
-      const catalog = await resolveCatalog(options);
+      // Lenient: a contributor classifies their example while other definitions (or their own) are unfinished.
+      const catalog = await resolveCatalog(options, { lenient: true });
       const result = classify(buildLookup(catalog.types), manifest, { config, validateConfig: makeConfigValidator(catalog) });
       process.stdout.write(options.format === 'text' ? formatClassification(result) : `${JSON.stringify(result, null, 2)}\n`);
       process.exitCode = result.error ? 1 : 0;

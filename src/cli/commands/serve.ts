@@ -65,7 +65,7 @@ async function serveOne(options: ServeOptions, port: number): Promise<void> {
     running = await startServer({ host: options.host, port, load, root: options.root, catalogFile: options.catalog, watch: options.watch, pageOptions: { registry } });
   } catch (error) {
     if (error instanceof CatalogError) {
-      if (error.findings.length > 0) process.stderr.write(formatText(error.findings, 0));
+      if (error.findings.length > 0) process.stderr.write(formatText(error.findings));
       fail(`refusing to start: ${error.message}`);
     }
     const code = (error as NodeJS.ErrnoException).code;
@@ -89,7 +89,7 @@ async function serveCluster(options: ServeOptions, port: number, workers: number
     await (await catalogLoader(options))();
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
-    if (error.findings.length > 0) process.stderr.write(formatText(error.findings, 0));
+    if (error.findings.length > 0) process.stderr.write(formatText(error.findings));
     fail(`refusing to start: ${error.message}`);
   }
   let stopping = false;

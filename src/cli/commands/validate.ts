@@ -19,16 +19,17 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .option('--base <git-ref>', 'compare versions with this git ref (changed types must bump their version); with --format github, annotate only lines changed since it')
     .option('--fix', 'rewrite logos with the project svgo config')
+    .option('--generated', 'also judge the generated files (README table, CODEOWNERS, docs/coverage.md) against the catalog: for the default branch, where they are regenerated after each merge')
     .option('--workers <n>', 'worker threads for per-type rules (0: none; default: one per core for large catalogs)', (v) => {
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
       return Number(v);
     })
     .option('--summary <file>', 'also append a Markdown findings table to this file (defaults to $GITHUB_STEP_SUMMARY with --format github)')
-    .action(async (paths: string[], options: { root: string; format: string; base?: string; fix?: boolean; summary?: string; workers?: number }) => {
+    .action(async (paths: string[], options: { root: string; format: string; base?: string; fix?: boolean; summary?: string; workers?: number; generated?: boolean }) => {
       const root = path.resolve(options.root);
       const exists = await readFile(path.join(root, 'catalog.json')).then(() => true, () => false);
       if (!exists) fail(`--root ${options.root} is not a definitions directory (no catalog.json in it)`, 2);
-      let result = await runChecks({ root, paths, base: options.base, workers: options.workers });
+      let result = await runChecks({ root, paths, base: options.base, workers: options.workers, generated: options.generated });
       if (options.fix) {
         const fixable = result.findings.filter((f) => f.rule === 'logo/not-optimized');
         for (const finding of fixable) {
@@ -36,9 +37,9 @@ export function register(program: Command): void {
           await writeFile(finding.file, optimizeSvg(text));
           process.stderr.write(`fixed ${finding.file}\n`);
         }
-        if (fixable.length > 0) result = await runChecks({ root, paths, base: options.base, workers: options.workers });
+        if (fixable.length > 0) result = await runChecks({ root, paths, base: options.base, workers: options.workers, generated: options.generated });
       }
-      const { findings, catalog } = result;
+      const { findings, reported } = result;
       const summaryFile = options.summary ?? (options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined);
       const github: GithubOptions = {};
       if (options.format === 'github' && options.base) {
@@ -53,7 +54,7 @@ export function register(program: Command): void {
         }
         github.listedIn = options.summary ? `${options.summary} lists every finding` : summaryFile ? 'the job summary lists every finding' : '`artifact-types validate --format text` lists every finding';
       }
-      const output = options.format === 'json' ? formatJson(findings, catalog.types.length) : options.format === 'github' ? formatGithub(findings, github) : formatText(findings, catalog.types.length);
+      const output = options.format === 'json' ? formatJson(findings, reported) : options.format === 'github' ? formatGithub(findings, github) : formatText(findings, reported);
       process.stdout.write(output);
       if (summaryFile) await appendFile(summaryFile, formatSummaryTable(findings));
       process.exitCode = summarize(findings).errors > 0 ? 1 : 0;
