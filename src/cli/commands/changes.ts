@@ -5,6 +5,8 @@ import { Command, Option } from 'commander';
 import { changesMarkdown, diffCatalogs } from '../../catalog/changes.ts';
 import { CatalogError, readCatalogFile } from '../../catalog/load-catalog.ts';
 import { writeFileAtomic } from '../../catalog/write-atomic.ts';
+import { readFile } from 'node:fs/promises';
+import semver from 'semver';
 import type { Catalog } from '../../model/catalog.ts';
 import { fail } from '../io.ts';
 
@@ -27,8 +29,15 @@ export function register(program: Command): void {
     .option('--markdown-out <file>', 'also write the Markdown to this file')
     .option('--json-out <file>', 'also write the JSON to this file')
     .option('--require-bump', 'exit 1 when the new catalog version is lower than the changes require')
-    .action(async (oldFile: string, newFile: string, options: { format: string; markdownOut?: string; jsonOut?: string; requireBump?: boolean }) => {
+    .option('--write-version <catalog-meta>', 'set "version" in this definitions/catalog.json to what the changes require (after a merge; contributors never edit it)')
+    .action(async (oldFile: string, newFile: string, options: { format: string; markdownOut?: string; jsonOut?: string; requireBump?: boolean; writeVersion?: string }) => {
       const changes = diffCatalogs(await read(oldFile), await read(newFile));
+      if (options.writeVersion) {
+        const version = requiredVersion(changes.from.version, changes.to.version, changes.bump, changes.digestChanged);
+        await writeVersion(options.writeVersion, version);
+        changes.to.version = version;
+        changes.versionOk = true;
+      }
       const markdown = changesMarkdown(changes);
       const json = `${JSON.stringify(changes, null, 2)}\n`;
       if (options.markdownOut) await writeFileAtomic(options.markdownOut, markdown);
@@ -39,4 +48,26 @@ export function register(program: Command): void {
         process.exitCode = 1;
       }
     });
+}
+
+/**
+ * The catalog version after a merge: the last release's bumped as the changes require; the release's
+ * own when nothing changed; never lower than what definitions/catalog.json already says.
+ */
+export function requiredVersion(released: string, current: string, bump: 'major' | 'minor' | 'patch' | 'none', digestChanged: boolean): string {
+  const needed = digestChanged && bump !== 'none' ? semver.inc(released, bump)! : digestChanged ? semver.inc(released, 'patch')! : released;
+  return semver.valid(current) && semver.gt(current, needed) ? current : needed;
+}
+
+async function writeVersion(file: string, version: string): Promise<void> {
+  let meta: Record<string, unknown>;
+  try {
+    meta = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    fail(`--write-version ${file}: not a readable catalog.json (${(error as Error).message})`, 2);
+  }
+  if (typeof meta !== 'object' || meta === null || typeof meta.version !== 'string') fail(`--write-version ${file}: no "version" in it; is it definitions/catalog.json?`, 2);
+  if (meta.version === version) return;
+  await writeFileAtomic(file, `${JSON.stringify({ ...meta, version }, null, 2)}\n`);
+  process.stderr.write(`catalog version ${meta.version} -> ${version} in ${file}\n`);
 }
