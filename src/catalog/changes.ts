@@ -197,3 +197,12 @@ export function changesMarkdown(changes: CatalogChanges): string {
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }
+
+/**
+ * The catalog version after a merge: the last release's bumped as the changes require; the release's
+ * own when nothing changed; never lower than what definitions/catalog.json already says.
+ */
+export function requiredVersion(released: string, current: string, bump: Bump, digestChanged: boolean): string {
+  const needed = digestChanged && bump !== 'none' ? semver.inc(released, bump)! : digestChanged ? semver.inc(released, 'patch')! : released;
+  return semver.valid(current) && semver.gt(current, needed) ? current : needed;
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { bumpSatisfied, changesMarkdown, diffCatalogs } from '../../src/catalog/changes.ts';
+import { bumpSatisfied, changesMarkdown, diffCatalogs, requiredVersion } from '../../src/catalog/changes.ts';
 import { canonicalJson, sha256 } from '../../src/catalog/digest.ts';
 import type { ArtifactType, Catalog } from '../../src/model/catalog.ts';
 
@@ -122,4 +122,15 @@ describe('npm run changes', () => {
       await rm(work, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('the catalog version a merge requires (changes --write-version)', () => {
+  it('bumps the last release as the changes need, keeps it when nothing changed, never goes down', () => {
+    expect(requiredVersion('1.2.3', '1.2.3', 'minor', true)).toBe('1.3.0');
+    expect(requiredVersion('1.2.3', '1.2.3', 'major', true)).toBe('2.0.0');
+    expect(requiredVersion('1.2.3', '1.2.3', 'none', true)).toBe('1.2.4'); // the digest moved: never republish a version
+    expect(requiredVersion('1.2.3', '1.2.3', 'none', false)).toBe('1.2.3');
+    expect(requiredVersion('1.2.3', '1.5.0', 'minor', true)).toBe('1.5.0'); // already ahead: kept
+    expect(requiredVersion('1.2.3', '0.1.0', 'patch', true)).toBe('1.2.4'); // behind the release: caught up
+  });
 });

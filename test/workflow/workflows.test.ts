@@ -11,7 +11,7 @@ const workflowsDir = path.join(repo, '.github/workflows');
 const scripts = (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string }
-interface Job { permissions?: Record<string, string> | string; 'timeout-minutes'?: number; steps: Step[]; if?: string }
+interface Job { permissions?: Record<string, string> | string; 'timeout-minutes'?: number; steps: Step[]; if?: string; needs?: string | string[] }
 interface Workflow { name: string; on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> }
 
 const files = readdirSync(workflowsDir).filter((f) => f.endsWith('.yml')).sort();
@@ -107,10 +107,23 @@ describe('workflow files', () => {
     }
   });
 
+  it('after a merge, regenerates the catalog version and generated files, and commits only those', () => {
+    const wf = workflows.get('release.yml')!;
+    const job = wf.jobs.regenerate!;
+    expect(job.permissions).toEqual({ contents: 'write' });
+    const run = job.steps.map((s) => s.run ?? '').join('\n');
+    expect(run).toMatch(/changes -- "\$RUNNER_TEMP\/previous\/catalog\.json" "\$RUNNER_TEMP\/merged\/catalog\.json" --write-version definitions\/catalog\.json/);
+    expect(run).toContain('npm run build');
+    expect(run).toContain('validate --generated');
+    expect(run).toContain('git add definitions/catalog.json README.md CODEOWNERS docs/coverage.md');
+    expect(wf.jobs.release!).toMatchObject({ needs: 'regenerate' });
+    expect(wf.jobs.release!.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toMatchObject({ ref: '${{ needs.regenerate.outputs.sha }}' });
+  });
+
   it('release publishes with provenance only when the digest changed, and attaches catalog.json and notes', () => {
     const wf = workflows.get('release.yml')!;
     expect(wf.on).toMatchObject({ push: { branches: ['main'], paths: ['definitions/**'] } });
-    const job = Object.values(wf.jobs)[0]!;
+    const job = wf.jobs.release!;
     expect(job.permissions).toEqual({ contents: 'write', 'id-token': 'write' });
     const publish = job.steps.find((s) => s.run?.includes('npm publish'))!;
     expect(publish.run).toContain('npm publish dist/package --provenance');

@@ -2,11 +2,10 @@
 // (release notes) and JSON, with the version bump it requires. Exit 0; with --require-bump,
 // exit 1 when the new catalog's version is not bumped enough.
 import { Command, Option } from 'commander';
-import { changesMarkdown, diffCatalogs } from '../../catalog/changes.ts';
+import { changesMarkdown, diffCatalogs, requiredVersion } from '../../catalog/changes.ts';
 import { CatalogError, readCatalogFile } from '../../catalog/load-catalog.ts';
 import { writeFileAtomic } from '../../catalog/write-atomic.ts';
 import { readFile } from 'node:fs/promises';
-import semver from 'semver';
 import type { Catalog } from '../../model/catalog.ts';
 import { fail } from '../io.ts';
 
@@ -48,15 +47,6 @@ export function register(program: Command): void {
         process.exitCode = 1;
       }
     });
-}
-
-/**
- * The catalog version after a merge: the last release's bumped as the changes require; the release's
- * own when nothing changed; never lower than what definitions/catalog.json already says.
- */
-export function requiredVersion(released: string, current: string, bump: 'major' | 'minor' | 'patch' | 'none', digestChanged: boolean): string {
-  const needed = digestChanged && bump !== 'none' ? semver.inc(released, bump)! : digestChanged ? semver.inc(released, 'patch')! : released;
-  return semver.valid(current) && semver.gt(current, needed) ? current : needed;
 }
 
 async function writeVersion(file: string, version: string): Promise<void> {
