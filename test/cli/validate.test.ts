@@ -212,6 +212,30 @@ describe('validate --format github --base', { timeout: 120_000 }, () => {
   });
 });
 
+describe('validate on a branch, as a contributor runs it', { timeout: 120_000 }, () => {
+  // A clone with main and a feature branch that changes the widget without bumping its version:
+  // plain `validate` compares with where the branch left main, so it says so before CI does.
+  const branchRepo = path.join(temp, 'branch-repo');
+  beforeAll(() => {
+    cpSync(repo, branchRepo, { recursive: true });
+    git(branchRepo, 'init', '-q', '-b', 'main');
+    git(branchRepo, 'add', '-A');
+    git(branchRepo, 'commit', '-qm', 'base');
+    git(branchRepo, 'checkout', '-q', '-b', 'feature');
+    const file = path.join(branchRepo, W, 'definition.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"displayName": "Widget bundle"', '"displayName": "Widget bundle, renamed"'));
+    git(branchRepo, 'commit', '-qam', 'rename the widget');
+  });
+
+  it('reports an un-bumped version without --base, and not with --no-base', () => {
+    const plain = cli(['validate'], undefined, { cwd: branchRepo });
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toMatch(new RegExp(`^${W}/definition\\.json:\\d+:\\d+ error version/not-bumped the definition changed but its version is still 1\\.0\\.0`, 'm'));
+    const off = cli(['validate', '--no-base'], undefined, { cwd: branchRepo });
+    expect(off.code, off.stdout).toBe(0);
+  });
+});
+
 describe('classify', { timeout: 120_000 }, () => {
   it('prints the classification of a file or stdin', () => {
     const file = path.join(W, 'examples/basic.manifest.json');

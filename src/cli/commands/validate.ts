@@ -9,6 +9,7 @@ import { formatGithub, formatSummaryTable, type GithubOptions } from '../../repo
 import { formatJson } from '../../report/json.ts';
 import { formatText, summarize } from '../../report/text.ts';
 import { fail } from '../io.ts';
+import { defaultBase } from '../../checks/default-base.ts';
 
 export function register(program: Command): void {
   program
@@ -17,7 +18,8 @@ export function register(program: Command): void {
     .argument('[paths...]', 'definition folders to report on (catalog-wide rules still see every type)')
     .option('--root <dir>', 'the definitions directory', 'definitions')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-    .option('--base <git-ref>', 'compare versions with this git ref (changed types must bump their version); with --format github, annotate only lines changed since it')
+    .option('--base <git-ref>', 'compare versions with this git ref (changed types must bump their version); with --format github, annotate only lines changed since it. Default: where this branch left origin/main (or main), so a local run checks the version bumps CI will', )
+    .option('--no-base', 'do not compare versions with any ref')
     .option('--fix', 'rewrite logos with the project svgo config')
     .option('--generated', 'also judge the generated files (README table, CODEOWNERS, docs/coverage.md) against the catalog: for the default branch, where they are regenerated after each merge')
     .option('--workers <n>', 'worker threads for per-type rules (0: none; default: one per core for large catalogs)', (v) => {
@@ -25,11 +27,13 @@ export function register(program: Command): void {
       return Number(v);
     })
     .option('--summary <file>', 'also append a Markdown findings table to this file (defaults to $GITHUB_STEP_SUMMARY with --format github)')
-    .action(async (paths: string[], options: { root: string; format: string; base?: string; fix?: boolean; summary?: string; workers?: number; generated?: boolean }) => {
+    .action(async (paths: string[], options: { root: string; format: string; base?: string | false; fix?: boolean; summary?: string; workers?: number; generated?: boolean }) => {
       const root = path.resolve(options.root);
       const exists = await readFile(path.join(root, 'catalog.json')).then(() => true, () => false);
       if (!exists) fail(`--root ${options.root} is not a definitions directory (no catalog.json in it)`, 2);
-      let result = await runChecks({ root, paths, base: options.base, workers: options.workers, generated: options.generated });
+      // commander sets base to false for --no-base, leaves it undefined when not given.
+      const base = options.base === false ? undefined : (options.base ?? (await defaultBase(path.dirname(root))));
+      let result = await runChecks({ root, paths, base, workers: options.workers, generated: options.generated });
       if (options.fix) {
         const fixable = result.findings.filter((f) => f.rule === 'logo/not-optimized');
         for (const finding of fixable) {
@@ -37,12 +41,12 @@ export function register(program: Command): void {
           await writeFile(finding.file, optimizeSvg(text));
           process.stderr.write(`fixed ${finding.file}\n`);
         }
-        if (fixable.length > 0) result = await runChecks({ root, paths, base: options.base, workers: options.workers, generated: options.generated });
+        if (fixable.length > 0) result = await runChecks({ root, paths, base, workers: options.workers, generated: options.generated });
       }
       const { findings, reported } = result;
       const summaryFile = options.summary ?? (options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined);
       const github: GithubOptions = {};
-      if (options.format === 'github' && options.base) {
+      if (options.format === 'github' && typeof options.base === 'string') {
         // Annotate only what changed since the base; the summary table and the exit code still cover every finding.
         try {
           // The repository root as runChecks takes it (the version rule diffs against the same one).
