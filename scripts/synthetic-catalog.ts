@@ -30,6 +30,7 @@ export async function writeSyntheticCatalog(out: string, count: number): Promise
     await mkdir(path.join(dir, 'examples'), { recursive: true });
     const config = `application/vnd.synthetic${i}.thing.config.v1+json`;
     const layer = `application/vnd.synthetic${i}.thing.layer.v1.tar+gzip`;
+    const artifactType = `application/vnd.synthetic${i}.thing.v1`;
     await writeFile(path.join(dir, 'definition.json'), json({
       $schema: '../../schemas/definition.schema.json',
       id,
@@ -38,8 +39,9 @@ export async function writeSyntheticCatalog(out: string, count: number): Promise
       version: '1.0.0',
       status: 'active',
       manifestMediaTypes: ['application/vnd.oci.image.manifest.v1+json'],
-      artifactTypes: [`application/vnd.synthetic${i}.thing.v1`],
-      configMediaTypes: [config],
+      // Evidence as the checker requires it: a pinned permalink, and a quoted docs page.
+      artifactTypes: [{ mediaType: artifactType, evidence: [{ url: `https://github.com/synthetic/org${Math.floor(i / 100)}/blob/${digest(`commit${i}`).slice(7, 47)}/pkg/types.go#L${10 + (i % 90)}` }] }],
+      configMediaTypes: [{ mediaType: config, evidence: [{ url: `https://example.com/synthetic/${i}/spec`, quote: `The config media type is ${config}.` }] }],
       layers: [{ mediaType: layer, description: 'The content.', format: 'tar+gzip', required: true }],
       configSchema: 'config.schema.json',
       logo: 'logo.svg',
@@ -47,6 +49,11 @@ export async function writeSyntheticCatalog(out: string, count: number): Promise
       sources: [`https://example.com/synthetic/${i}/spec`],
       maintainers: ['@synthetic'],
       tools: [{ name: `tool${i}`, pull: `tool${i} pull {registry}/{repository}:{tag}` }],
+      examples: {
+        'basic.manifest.json': { writtenBy: `tool${i} push 2.0 and later`, era: 'current' },
+        'config-only.manifest.json': { writtenBy: `tool${i} push 1.x (no artifactType)`, era: 'older' },
+        'no-content.not-this.json': { writtenBy: 'a plain image layer instead of the content', era: 'near-miss' },
+      },
     }));
     await writeFile(path.join(dir, 'logo.svg'), logo(i));
     await writeFile(path.join(dir, 'config.schema.json'), json({
@@ -60,13 +67,15 @@ export async function writeSyntheticCatalog(out: string, count: number): Promise
       },
     }));
     await writeFile(path.join(dir, 'README.md'), `---\ntitle: Synthetic type ${i}\nsummary: "Generated type ${i} for benchmarks."\n---\nPush it with \`tool${i} push\`.\n`);
-    const manifest = (layers: string[]) => ({
+    const manifest = (layers: string[], withType = true) => ({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      ...(withType ? { artifactType } : {}),
       config: { mediaType: config, digest: digest(`config${i}`), size: 40 + i },
       layers: layers.map((mediaType, k) => ({ mediaType, digest: digest(`layer${i}.${k}`), size: 1000 + i })),
     });
     await writeFile(path.join(dir, 'examples', 'basic.manifest.json'), json(manifest([layer])));
+    await writeFile(path.join(dir, 'examples', 'config-only.manifest.json'), json(manifest([layer], false)));
     await writeFile(path.join(dir, 'examples', 'basic.config.json'), json({ name: `t${i}-abc`, [`field${i}`]: i, tags: ['x'] }));
     await writeFile(path.join(dir, 'examples', 'no-content.not-this.json'), json(manifest(['application/vnd.oci.image.layer.v1.tar'])));
   }
