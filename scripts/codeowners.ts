@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { runChecks } from '../src/checks/run.ts';
 import { writeFileAtomic } from '../src/catalog/write-atomic.ts';
 import { readCurrent } from '../src/catalog/generated.ts';
-import { codeownersFile } from '../src/github/codeowners.ts';
+import { codeownersFile } from '../src/catalog/codeowners.ts';
 
 const { values } = parseArgs({ options: { root: { type: 'string', default: 'definitions' } } });
 const root = path.resolve(values.root!);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/checks/run.ts';
-import { renderCodeowners, DEFAULT_OWNER } from '../../src/github/codeowners.ts';
+import { renderCodeowners, DEFAULT_OWNER } from '../../src/catalog/codeowners.ts';
 import type { ArtifactType, Catalog } from '../../src/model/catalog.ts';
 import type { Finding } from '../../src/model/finding.ts';
 

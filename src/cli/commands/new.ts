@@ -13,7 +13,7 @@ import { EMPTY_MEDIA_TYPE, mediaTypeProblems } from '../../classify/index.ts';
 import { optimizeSvg } from '../../checks/svgo-config.ts';
 import { fail } from '../io.ts';
 import { PLACEHOLDER } from '../../model/placeholder.ts';
-import { DEFAULT_OWNER } from '../../github/codeowners.ts';
+import { DEFAULT_OWNER } from '../../catalog/codeowners.ts';
 
 export interface ScaffoldFacts {
   id: string;
