@@ -109,7 +109,7 @@ describe('packages that reuse the image config do not fall back to the generic i
   });
 
   it('a Homebrew bottle index and its per-platform manifest are named by com.github.package.type', async () => {
-    for (const name of ['jq.manifest.json', 'jq-arm64-sonoma.manifest.json']) {
+    for (const name of ['jq.manifest.json', 'jq-arm64-sequoia.manifest.json', 'jq-1.7.1-homebrew-4.2.manifest.json', 'jq-1.7.1-arm64-sonoma-homebrew-4.2.manifest.json']) {
       const result = classify(lookup, await example('homebrew.bottle', name));
       expect(result.id, name).toBe('homebrew.bottle');
       expect(result.signal, name).toBe('annotation');
