@@ -40,6 +40,15 @@ export function isPinnedGithubUrl(url: string): boolean {
   return PINNED_TREE_OR_BLOB.test(url);
 }
 
+/**
+ * A link to files at a moving ref: github.com/<o>/<r>/blob|tree/<branch or tag>/… or a raw file
+ * not at a 40-hex commit. Links to pull requests, issues, commits and releases do not move.
+ */
+export function followsBranch(url: string): boolean {
+  if (/^https:\/\/raw\.githubusercontent\.com\//i.test(url)) return !/^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//.test(url);
+  return /^https:\/\/github\.com\/[^/]+\/[^/]+\/(?:blob|tree)\//i.test(url) && !isPinnedGithubUrl(url);
+}
+
 /** What is wrong with one piece of evidence, if anything: a message and how to fix it. */
 export function evidenceProblem(evidence: { url: string; quote?: string }): { rule: 'evidence/not-pinned' | 'evidence/no-quote'; message: string; fix: string } | null {
   if (isGithubCodeUrl(evidence.url)) {

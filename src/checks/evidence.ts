@@ -4,7 +4,7 @@ import type { Finding } from '../model/finding.ts';
 import type { DefinitionRule } from './context.ts';
 import { at } from './context.ts';
 import { describeIdentifying, identifyingStrings } from '../catalog/identifying.ts';
-import { evidenceProblem, isGithubCodeUrl, isPinnedGithubUrl } from '../catalog/evidence.ts';
+import { evidenceProblem, followsBranch } from '../catalog/evidence.ts';
 import { visible } from '../catalog/visible-text.ts';
 
 export const evidence: DefinitionRule = ({ source, definition }) => {
@@ -29,7 +29,7 @@ export const evidence: DefinitionRule = ({ source, definition }) => {
     });
   }
   definition.sources.forEach((url, i) => {
-    if (isGithubCodeUrl(url) && !isPinnedGithubUrl(url)) {
+    if (followsBranch(url)) {
       findings.push(at(def, `/sources/${i}`, 'sources/not-pinned', `source ${visible(url)} follows a branch, so it rots when the file moves`,
         'pin it to a commit: https://github.com/<owner>/<repo>/blob/<40-hex commit>/<path> (press y on the GitHub page)'));
     }
