@@ -1,7 +1,9 @@
 // Rules evidence/* and sources/not-pinned: every identifying string carries pinned evidence, so a
 // reviewer (and `sources check`) can hold it against the tool's code; no source link rots with a branch.
 import type { Finding } from '../model/finding.ts';
-import type { DefinitionRule } from './context.ts';
+import path from 'node:path';
+import type { CatalogRule, DefinitionRule } from './context.ts';
+import { readTextFile } from '../catalog/read-file.ts';
 import { at } from './context.ts';
 import { describeIdentifying, identifyingStrings } from '../catalog/identifying.ts';
 import { evidenceProblem, followsBranch } from '../catalog/evidence.ts';
@@ -23,6 +25,7 @@ export const evidence: DefinitionRule = ({ source, definition }) => {
     (definition[list] ?? []).forEach((entry, i) => {
       if (typeof entry === 'string' || !entry.evidence) return;
       entry.evidence.forEach((e, j) => {
+        if (!('url' in e)) return; // in-repository evidence: checked by evidence/local (it needs the repository root)
         const problem = evidenceProblem(e);
         if (problem) findings.push(at(def, `/${list}/${i}/evidence/${j}/url`, problem.rule, visible(problem.message), problem.fix));
       });
@@ -36,3 +39,44 @@ export const evidence: DefinitionRule = ({ source, definition }) => {
   });
   return findings;
 };
+
+const LOCAL = /^([^#]+)#L(\d+)(?:-L(\d+))?$/;
+
+/**
+ * Rule evidence/local: evidence in this repository (`file`, for the types this project writes) names a
+ * file that exists inside the repository, with the string (or quote) on the named lines.
+ */
+export const localEvidence: CatalogRule = async ({ repoRoot, checked, focus }) => {
+  const findings: Finding[] = [];
+  const lists = ['manifestMediaTypes', 'artifactTypes', 'configMediaTypes', 'layers', 'annotations', 'configLabels'] as const;
+  for (const { source, definition } of checked) {
+    if (!definition || !source.definition || (focus && !focus.has(source.id))) continue;
+    for (const list of lists) {
+      for (const [i, entry] of (definition[list] ?? []).entries()) {
+        if (typeof entry === 'string' || !entry.evidence) continue;
+        const string = 'mediaType' in entry ? entry.mediaType : entry.key;
+        for (const [j, e] of entry.evidence.entries()) {
+          if (!('file' in e)) continue;
+          const problem = await localProblem(repoRoot, e.file, e.quote ?? string);
+          if (problem) findings.push(at(source.definition, `/${list}/${i}/evidence/${j}/file`, 'evidence/local', visible(problem), 'point at the line of this repository that writes the string (path from the repository root, #L<n>), or add the exact text there as "quote"'));
+        }
+      }
+    }
+  }
+  return findings;
+};
+
+async function localProblem(repoRoot: string, file: string, needle: string): Promise<string | null> {
+  const m = LOCAL.exec(file);
+  if (!m) return `${file} is not <path>#L<n>`;
+  const absolute = path.resolve(repoRoot, m[1]!);
+  if (path.relative(repoRoot, absolute).startsWith('..')) return `${file} is outside the repository`;
+  const read = await readTextFile(absolute, m[1]!, 1024 * 1024);
+  if (!read.ok) return `${m[1]} ${read.finding.message}`;
+  const lines = read.source.text.split('\n');
+  const start = Number(m[2]);
+  const end = m[3] ? Number(m[3]) : start;
+  if (end > lines.length) return `${m[1]} has only ${lines.length} lines, not ${end}`;
+  if (!lines.slice(start - 1, end).some((line) => line.includes(needle))) return `${JSON.stringify(needle)} is not on ${file}`;
+  return null;
+}

@@ -9,7 +9,7 @@ import { docs } from './docs.ts';
 import { examples } from './examples.ts';
 import { placeholders } from './placeholders.ts';
 import { tools } from './tools.ts';
-import { evidence } from './evidence.ts';
+import { evidence, localEvidence } from './evidence.ts';
 import { invisibleCharacters } from './invisible-characters.ts';
 import { uniqueness } from './uniqueness.ts';
 import { classification } from './classification.ts';
@@ -33,6 +33,7 @@ export const DEFINITION_RULES: Array<{ name: string; rule: DefinitionRule; light
 export const CATALOG_RULES: Array<{ name: string; rule: CatalogRule }> = [
   { name: 'catalog', rule: uniqueness },
   { name: 'classification', rule: classification },
+  { name: 'evidence', rule: localEvidence },
   { name: 'generated', rule: generated },
   { name: 'version', rule: versions },
 ];

@@ -48,6 +48,10 @@ export type MediaType = string;
  */
 export type EvidenceList = [Evidence, ...Evidence[]];
 /**
+ * Where an identifying string is written by the tool (code) or stated by its docs. Code: a GitHub permalink pinned to a 40-hex commit with a line anchor, https://github.com/<owner>/<repo>/blob/<commit>/<path>#L<n> (or #L<n>-L<m>); the string (or quote, where the code builds it from parts) must stand on those lines. Docs only: the page URL and the quoted sentence. `sources check` looks for quote (or the string itself) in the file on the default branch to notice drift. For this project's own types, `file` names the line in this repository instead (checked offline by the checker).
+ */
+export type Evidence = EvidenceUpstream | EvidenceInRepository;
+/**
  * An https:// URL without spaces.
  */
 export type HttpsUrl = string;
@@ -180,13 +184,30 @@ export interface ArtifactTypeDefinition {
   unverified?: Note[];
 }
 /**
- * Where an identifying string is written by the tool (code) or stated by its docs. Code: a GitHub permalink pinned to a 40-hex commit with a line anchor, https://github.com/<owner>/<repo>/blob/<commit>/<path>#L<n> (or #L<n>-L<m>); the string (or quote, where the code builds it from parts) must stand on those lines. Docs only: the page URL and the quoted sentence. `sources check` looks for quote (or the string itself) in the file on the default branch to notice drift.
+ * Evidence upstream: a pinned GitHub permalink, or a docs page with its quote.
  */
-export interface Evidence {
+export interface EvidenceUpstream {
   /**
    * A GitHub permalink https://github.com/<owner>/<repo>/blob/<40-hex commit>/<path>#L<n>[-L<m>], or a documentation page (then quote is required).
    */
   url: string;
+  /**
+   * The exact text on the linked lines (code) or the quoted sentence (docs). Omit for code when the identifying string itself stands there verbatim.
+   */
+  quote?: string;
+  /**
+   * Which tool versions write it, or anything a reviewer should know.
+   */
+  note?: string;
+}
+/**
+ * Evidence in this repository, for the types this project itself writes.
+ */
+export interface EvidenceInRepository {
+  /**
+   * For a type this project itself writes (artifact-types.catalog): a file of this repository and the line, e.g. src/registry/catalog-artifact.ts#L15 (or #L15-L18). The checker reads it and requires the string (or quote) on those lines.
+   */
+  file: string;
   /**
    * The exact text on the linked lines (code) or the quoted sentence (docs). Omit for code when the identifying string itself stands there verbatim.
    */
