@@ -20,7 +20,7 @@ import { definitionsCatalog, DEFINITIONS, writeTestDist } from './catalog-fixtur
 import { runCli } from './cli-run.ts';
 import { pushWithSubject } from './push-artifact.ts';
 import { startRegistry, type RunningRegistry } from './registry-server.ts';
-import { skopeoCopy, umociImage } from './real-tools.ts';
+import { skopeoCopy, umociImage, umociMultiPlatform } from './real-tools.ts';
 
 const run = promisify(execFile);
 const credentials = { username: 'publisher', password: 's3cret-pass' };
@@ -49,6 +49,10 @@ beforeAll(async () => {
   await skopeoCopy(work, { from: `oci:${layout}:v1`, to: `${registry.registry}/app:v1`, credentials });
   await skopeoCopy(work, { from: `oci:${layout}:v1`, to: `${registry.registry}/app:docker`, format: 'v2s2', credentials });
   imageDigest = (await client.getManifest('app', 'v1')).digest;
+  // A multi-platform image (amd64 + arm64), as an OCI index and as a Docker manifest list.
+  const multi = await umociMultiPlatform(work, 'multi', ['amd64', 'arm64']);
+  await skopeoCopy(work, { from: `oci:${multi}:multi`, to: `${registry.registry}/app:multi`, all: true, credentials });
+  await skopeoCopy(work, { from: `oci:${multi}:multi`, to: `${registry.registry}/app:multi-docker`, all: true, format: 'v2s2', credentials });
 
   // @sigstore/oci: a Sigstore bundle attached to the OCI image; distribution has no referrers API, so the
   // library writes the tag schema's index `sha256-<hex>`.
@@ -97,6 +101,9 @@ describe('ls with artifacts pushed by real clients (distribution: no referrers A
     expect(listing.referrersApi).toBe(false);
     expect(tagged('app', 'v1').type?.id).toBe('opencontainers.image');
     expect(tagged('app', 'docker').type?.id).toBe('docker.image');
+    // A real multi-platform image is still one (only a referrers list is not).
+    expect(tagged('app', 'multi')).toMatchObject({ role: 'artifact', type: { id: 'opencontainers.image-index' } });
+    expect(tagged('app', 'multi-docker')).toMatchObject({ role: 'artifact', type: { id: 'docker.manifest-list' } });
     expect(tagged('app', `${imageDigest.replace(':', '-')}.sig`).type?.id).toBe('sigstore.cosign.signature');
     expect(tagged('app', 'sbom').type?.id).toBe('spdx.sbom');
     const features = listing.artifacts.filter((a) => a.repository === 'devcontainers/features/hello');
@@ -145,7 +152,8 @@ describe('ls with artifacts pushed by real clients (distribution: no referrers A
 
   it('prints referrers under their subject, not as rows of their own', () => {
     const text = formatListing(listing);
-    expect(text).not.toMatch(/multi-platform/i);
+    // Only the real multi-platform images are called that.
+    expect(text.split('\n').filter((l) => /multi-platform/i.test(l)).map((l) => l.split(/\s+/)[0])).toEqual([`${registry.registry}/app:multi`, `${registry.registry}/app:multi-docker`]);
     const rows = topLevel(listing).map((a) => a.tag);
     expect(rows).toContain('v1');
     expect(rows).not.toContain('sbom');
@@ -168,7 +176,8 @@ describe('ls with artifacts pushed by real clients (distribution: no referrers A
     // The referrers list and the tagged referrers have no rows of their own at the top.
     expect(html).not.toContain(`<tr data-reference="${registry.registry}/app:${imageDigest.replace(':', '-')}"`);
     expect(html).not.toContain(`<tr data-reference="${registry.registry}/app:sbom"`);
-    expect(html).not.toMatch(/multi-platform/i);
+    const rows = html.split('\n').filter((l) => /multi-platform/i.test(l));
+    expect(rows.map((l) => /data-reference="([^"]+)"/.exec(l)?.[1])).toEqual([`${registry.registry}/app:multi`, `${registry.registry}/app:multi-docker`]);
   });
 
   it('the JSON output of the CLI carries subject and referrers', async () => {
