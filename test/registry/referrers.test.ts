@@ -82,6 +82,16 @@ beforeAll(async () => {
     timeout: 120_000,
   });
 
+  // ... and a Template.
+  const template = path.join(work, 'templates', 'src', 'hello-template');
+  await mkdir(path.join(template, '.devcontainer'), { recursive: true });
+  await writeFile(path.join(template, 'devcontainer-template.json'), JSON.stringify({ id: 'hello-template', version: '1.0.0', name: 'Hello template', description: 'A template' }));
+  await writeFile(path.join(template, '.devcontainer', 'devcontainer.json'), JSON.stringify({ image: 'mcr.microsoft.com/devcontainers/base:debian' }));
+  await run(process.execPath, [DEVCONTAINER, 'templates', 'publish', path.join(work, 'templates', 'src'), '--registry', `localhost:${port}`, '--namespace', 'devcontainers/templates', '--log-level', 'info'], {
+    env: { ...process.env, DEVCONTAINERS_OCI_AUTH: `localhost:${port}|${credentials.username}|${credentials.password}` },
+    timeout: 120_000,
+  });
+
   listing = await listRegistry(registry.registry, catalog, { credentials });
 }, 300_000);
 
@@ -109,6 +119,9 @@ describe('ls with artifacts pushed by real clients (distribution: no referrers A
     const features = listing.artifacts.filter((a) => a.repository === 'devcontainers/features/hello');
     expect(features.map((a) => a.tag).sort()).toEqual(['1', '1.0', '1.0.0', 'latest']);
     for (const f of features) expect(f.type?.id).toBe('devcontainers.package');
+    const templates = listing.artifacts.filter((a) => a.repository === 'devcontainers/templates/hello-template');
+    expect(templates.map((a) => a.tag).sort()).toEqual(['1', '1.0', '1.0.0', 'latest']);
+    for (const t of templates) expect(t.type?.id).toBe('devcontainers.package');
     expect(listing.artifacts.filter((a) => !a.type && a.role !== 'referrers-list').map((a) => a.reference)).toEqual([]);
   });
 
