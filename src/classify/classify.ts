@@ -4,7 +4,7 @@ import type { Classification, ConformanceFinding, ReferrersList, Signal } from '
 import type { ArtifactType } from '../model/catalog.ts';
 import { EMPTY_MEDIA_TYPE, lookupKeyValue, lookupMediaType, type Declared, type Lookup } from './lookup.ts';
 import { mediaTypeEssence } from './media-type.ts';
-import { referrersList } from './referrers.ts';
+import { referrersList, referrersListFindings } from './referrers.ts';
 import { validateManifest } from './validate.ts';
 
 /** Validates a config object against a type's schema; returns error messages with JSON pointers. */
@@ -260,6 +260,7 @@ export function classify(lookup: Lookup, manifest: unknown, options: ClassifyOpt
   if (list) {
     // A list of referrers is what is attached to its subject, not an artifact (nor a multi-platform image).
     result.referrersList = list;
+    result.validation = [...validation, ...referrersListFindings(manifest)];
     return result;
   }
   const match = findMatch(lookup, manifest, kind, options.config);

@@ -1,7 +1,7 @@
 // Referrers: what is attached to a manifest. Recognizes a referrers list (distribution-spec 1.1: the
 // referrers API's answer, or the image index a client keeps under the `<alg>-<ref>` tag when the
 // registry has no API) and cosign's `sha256-<hex>.sig|.att|.sbom` tags. Pure and dependency-free.
-import type { ReferrerEntry, ReferrersList } from '../model/classification.ts';
+import type { ReferrerEntry, ReferrersList, SpecFinding } from '../model/classification.ts';
 import { lookupKeyValue, lookupMediaType, type Lookup } from './lookup.ts';
 import { mediaTypeEssence } from './media-type.ts';
 
@@ -50,12 +50,17 @@ export function nameReferrer(lookup: Lookup, descriptor: Json): string | null {
   return null;
 }
 
+/** Nothing that a referrers list cannot have: its own artifactType or subject, or entries with a platform. */
+function couldListReferrers(index: Json, entries: Json[]): boolean {
+  return index.artifactType === undefined && index.subject === undefined && entries.every((e) => e.platform === undefined);
+}
+
 /**
  * Whether an index lists referrers by its content alone: no artifactType or subject of its own, no
  * platforms, and entries typed by artifactType (an index referrer may omit it, per distribution-spec).
  */
 function looksLikeReferrers(index: Json, entries: Json[]): boolean {
-  if (index.artifactType !== undefined || index.subject !== undefined || entries.length === 0) return false;
+  if (!couldListReferrers(index, entries) || entries.length === 0) return false;
   let typed = 0;
   for (const entry of entries) {
     if (entry.platform !== undefined) return false;
@@ -72,8 +77,9 @@ export function referrersList(lookup: Lookup, index: Json, options: { tag?: stri
   const fromTag = options.tag !== undefined ? referrersTagSubject(options.tag) : null;
   let source: ReferrersList['source'];
   if (options.referrersOf !== undefined) source = 'referrers-api';
-  // A tag-schema index is still an index of referrers only when its content agrees (or it is empty).
-  else if (fromTag !== null && (entries.length === 0 || looksLikeReferrers(index, entries))) source = 'tag-schema';
+  // Under a tag-schema tag, an index is a referrers list unless its content says otherwise (a platform, its
+  // own artifactType or subject): an entry missing artifactType is a broken list, reported by validation.
+  else if (fromTag !== null && couldListReferrers(index, entries)) source = 'tag-schema';
   else if (looksLikeReferrers(index, entries)) source = 'content';
   else return null;
   const listed: ReferrerEntry[] = [];
@@ -91,4 +97,24 @@ export function referrersList(lookup: Lookup, index: Json, options: { tag?: stri
     });
   }
   return { source, subject: options.referrersOf ?? fromTag, entries: listed };
+}
+
+const LISTING_REFERRERS = 'https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md#listing-referrers';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+/**
+ * distribution-spec "Listing Referrers" (which the tag schema's index must match): every descriptor of an
+ * image manifest MUST carry artifactType (its artifactType, else its config mediaType).
+ */
+export function referrersListFindings(index: Json): SpecFinding[] {
+  const findings: SpecFinding[] = [];
+  const entries = Array.isArray(index.manifests) ? (index.manifests as unknown[]) : [];
+  for (let i = 0; i < entries.length && findings.length < 1000; i++) {
+    const entry = entries[i];
+    if (!isObject(entry) || typeof entry.mediaType !== 'string' || mediaTypeEssence(entry.mediaType) !== OCI_MANIFEST) continue;
+    if (typeof entry.artifactType !== 'string' || entry.artifactType === '') {
+      findings.push({ code: 'referrer-artifact-type', severity: 'error', path: `/manifests/${i}/artifactType`, message: 'a referrers list entry for an image manifest must carry artifactType (the manifest\'s artifactType, else its config mediaType)', spec: LISTING_REFERRERS });
+    }
+  }
+  return findings;
 }

@@ -57,6 +57,14 @@ describe('referrers lists', () => {
     expect(result.referrersList?.entries.at(-1)).toEqual({ pointer: '/manifests/3', digest: digest('d'), artifactType: null, id: null, displayName: null });
   });
 
+  it('a listed image manifest without artifactType breaks distribution-spec (Listing Referrers)', () => {
+    const broken = { ...tagSchemaIndex, manifests: [...tagSchemaIndex.manifests, { mediaType: MANIFEST, size: 700, digest: digest('e') }] };
+    const result = classify(lookup, broken, { tag: TAG });
+    expect(result.referrersList?.entries).toHaveLength(4);
+    expect(result.validation.map((v) => [v.code, v.path, v.spec])).toEqual([['referrer-artifact-type', '/manifests/3/artifactType', 'https://github.com/opencontainers/distribution-spec/blob/v1.1.1/spec.md#listing-referrers']]);
+    expect(classify(lookup, tagSchemaIndex, { tag: TAG }).validation).toEqual([]);
+  });
+
   it('an empty referrers list under the tag schema is a referrers list with no entries', () => {
     expect(classify(lookup, { schemaVersion: 2, mediaType: INDEX, manifests: [] }, { tag: TAG }).referrersList).toEqual({ source: 'tag-schema', subject: SUBJECT, entries: [] });
   });
