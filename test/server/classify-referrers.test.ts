@@ -47,6 +47,19 @@ describe('POST /v1/classify: validation and referrers lists', () => {
     expect(result.referrersList).toEqual({ source: 'tag-schema', subject: `sha256:${'b'.repeat(64)}`, entries: [{ pointer: '/manifests/0', digest: SHA, artifactType: 'application/vnd.cncf.notary.signature', id: 'cncf.notary.signature', displayName: expect.any(String) }] });
   });
 
+  it('a manifest that cannot be classified is a 400 that still lists every violation', async () => {
+    const res = await post({ schemaVersion: 2, config: 'x', layers: [{ mediaType: 'application/octet-stream', digest: 'md5', size: -1 }] });
+    expect(res.status).toBe(400);
+    const error = errorOf(res);
+    expect(error).toMatchObject({ code: 'not-a-manifest', pointer: '/config' });
+    expect((error.validation as Array<{ code: string; path: string }>).map((v) => [v.code, v.path])).toEqual([
+      ['media-type', '/mediaType'],
+      ['descriptor', '/config'],
+      ['descriptor-digest', '/layers/0/digest'],
+      ['descriptor-size', '/layers/0/size'],
+    ]);
+  });
+
   it('refuses a tag that is not a string, naming the field', async () => {
     const res = await post({ manifest: { schemaVersion: 2, manifests: [] }, tag: 5 });
     expect(res.status).toBe(400);

@@ -89,7 +89,8 @@ export function classifyRouter(current: StateRef): Router {
       const result = classify(state.lookup, manifest, { config, validateConfig: state.validateConfig, ...context });
       if (result.error) {
         const pointer = `${prefix}${result.error.pointer}`;
-        throw new HttpError(400, 'not-a-manifest', `${pointer || '(the body)'}: ${result.error.message}`, {}, { pointer });
+        // Unreadable for classification, but every image-spec violation is still reported (pointers inside the manifest).
+        throw new HttpError(400, 'not-a-manifest', `${pointer || '(the body)'}: ${result.error.message}`, {}, { pointer, validation: result.validation });
       }
       // Written directly: res.json() costs more than classifying (content-type and charset handling).
       const body = JSON.stringify(result);
