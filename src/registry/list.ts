@@ -169,6 +169,9 @@ function fillActions(ctx: Context, node: Described, tag: string | null, subject:
   node.actions = actionsFor(type, where, subject ?? undefined);
 }
 
+/** How deep the referrers API is followed: referrers of referrers of … the listed manifests. */
+const MAX_REFERRER_DEPTH = 3;
+
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Lists and classifies every tagged manifest in a registry, with what is attached to each under it. */
@@ -259,25 +262,36 @@ async function findReferrers(ctx: Context, tagged: Array<{ tag: string; describe
     const subject = viaSubject ?? viaCosign;
     if (subject) candidates.push({ repository: described.repository, subject, digest: described.digest, tagged: { tag, described }, artifactType: described.artifactType ?? described.mediaTypes.config, via: viaSubject ? 'subject' : 'cosign-tag' });
   }
-  // The referrers API, asked about every tagged manifest that is not itself a list; the first 404 settles that it is missing.
+  // The referrers API, asked about every tagged manifest that is not itself a list, then about the referrers it
+  // returned (a signature on an SBOM), a few levels deep; the first 404 settles that the API is missing.
   let referrersApi: boolean | null = null;
-  const subjects = [...new Map(tagged.filter((t) => t.described.digest && !t.result?.referrersList).map((t) => [`${t.described.repository}@${t.described.digest}`, t.described])).values()];
-  await mapLimit(subjects, options.concurrency ?? 8, async (subject) => {
-    if (referrersApi === false) return;
-    let answer: Awaited<ReturnType<RegistryClient['referrers']>>;
-    try {
-      answer = await client.referrers(subject.repository, subject.digest!, filter);
-    } catch (error) {
-      if (error instanceof RegistryError && error.code === 'UNAUTHORIZED') throw error;
-      return;
-    }
-    if (answer === null) {
-      if (referrersApi === null) referrersApi = false;
-      return;
-    }
-    referrersApi = true;
-    for (const d of answer) candidates.push({ repository: subject.repository, subject: subject.digest!, digest: d.digest, artifactType: typeof d.artifactType === 'string' ? d.artifactType : null, via: 'referrers-api' });
-  });
+  const asked = new Set<string>();
+  let level = [...new Map(tagged.filter((t) => t.described.digest && !t.result?.referrersList).map((t) => [`${t.described.repository}@${t.described.digest}`, { repository: t.described.repository, digest: t.described.digest! }])).values()];
+  for (let depth = 0; depth < MAX_REFERRER_DEPTH && level.length > 0 && referrersApi !== false; depth++) {
+    const next: Array<{ repository: string; digest: string }> = [];
+    await mapLimit(level, options.concurrency ?? 8, async (subject) => {
+      const key = `${subject.repository}@${subject.digest}`;
+      if (referrersApi === false || asked.has(key)) return;
+      asked.add(key);
+      let answer: Awaited<ReturnType<RegistryClient['referrers']>>;
+      try {
+        answer = await client.referrers(subject.repository, subject.digest, filter);
+      } catch (error) {
+        if (error instanceof RegistryError && error.code === 'UNAUTHORIZED') throw error;
+        return;
+      }
+      if (answer === null) {
+        if (referrersApi === null) referrersApi = false;
+        return;
+      }
+      referrersApi = true;
+      for (const d of answer) {
+        candidates.push({ repository: subject.repository, subject: subject.digest, digest: d.digest, artifactType: typeof d.artifactType === 'string' ? d.artifactType : null, via: 'referrers-api' });
+        next.push({ repository: subject.repository, digest: d.digest });
+      }
+    });
+    level = next;
+  }
   // One node per repository@digest, whichever ways it was found.
   const nodes = new Map<string, { candidate: Candidate; via: Set<ReferrerSource> }>();
   for (const c of candidates) {

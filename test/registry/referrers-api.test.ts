@@ -25,6 +25,7 @@ let client: RegistryClient;
 let work: string;
 let imageDigest: string;
 let listing: RegistryListing;
+let sbomDigest = '';
 const SPDX = 'application/spdx+json';
 
 async function example(id: string, name: string): Promise<Record<string, unknown>> {
@@ -49,8 +50,11 @@ beforeAll(async () => {
   });
   // Untagged, by digest, as oras attach and notation sign push them to a registry with the API.
   for (const [id, name] of [['spdx.sbom', 'oras-attach.manifest.json'], ['cncf.notary.signature', 'jws.manifest.json']] as const) {
-    await pushWithSubject(client, 'app', null, await example(id, name), { digest: imageDigest, client });
+    const digest = await pushWithSubject(client, 'app', null, await example(id, name), { digest: imageDigest, client });
+    if (id === 'spdx.sbom') sbomDigest = digest;
   }
+  // A Notary signature on the SBOM: a referrer of a referrer.
+  await pushWithSubject(client, 'app', null, await example('cncf.notary.signature', 'cose-config-form.manifest.json'), { digest: sbomDigest, client });
   listing = await listRegistry(proxy.registry, catalog, { credentials });
 }, 300_000);
 
@@ -94,6 +98,13 @@ describe('ls on a registry with the referrers API', () => {
     const notary = image.referrers.find((r) => r.type?.id === 'cncf.notary.signature')!;
     expect(notary.actions.map((a) => a.command)).toContain(`notation verify ${proxy.registry}/app@${imageDigest}`);
     expect(proxy.requests).toContain(`/v2/app/referrers/${imageDigest}`);
+  });
+
+  it('nests a referrer of a referrer (a signature on the SBOM) under it, with the SBOM as its subject', () => {
+    const sbom = listing.artifacts.find((a) => a.tag === 'v1')!.referrers.find((r) => r.type?.id === 'spdx.sbom')!;
+    expect(sbom.digest).toBe(sbomDigest);
+    expect(sbom.referrers.map((r) => [r.type?.id, r.via, r.subject?.digest])).toEqual([['cncf.notary.signature', ['referrers-api'], sbomDigest]]);
+    expect(sbom.referrers[0]!.actions.map((a) => a.command)).toContain(`notation verify ${proxy.registry}/app@${sbomDigest}`);
   });
 
   it('asks the registry to filter by artifactType', async () => {
