@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Provisions what the test suites need on a fresh Debian machine: Chromium (browser tests),
 // CNCF distribution (registry tests), htpasswd (registry basic auth), openssl (registry token auth)
-// and script (bsdutils: a pseudo-terminal for the `new` prompt and `ls` progress tests).
+// script (bsdutils: a pseudo-terminal for the `new` prompt and `ls` progress tests), and umoci and
+// skopeo (real clients that build and push OCI and Docker images for the referrers tests).
 import { provision } from './provision.js';
 
 provision('test-setup', [
@@ -10,4 +11,6 @@ provision('test-setup', [
   { binary: '/usr/bin/htpasswd', pkg: 'apache2-utils' },
   { binary: '/usr/bin/openssl', pkg: 'openssl' },
   { binary: '/usr/bin/script', pkg: 'bsdutils' },
+  { binary: '/usr/bin/umoci', pkg: 'umoci' },
+  { binary: '/usr/bin/skopeo', pkg: 'skopeo' },
 ]);

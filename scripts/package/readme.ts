@@ -44,7 +44,7 @@ Every OCI artifact type in the artifact-types catalog, offline, in one
 - **Zero dependencies, no install scripts.** One ES module with TypeScript declarations; \`require()\` loads it
   too on Node 20.19+ and 22.12+.
 - **The same classifier** the artifact-types CLI and API use: manifest in, type out, with the signal that
-  decided it and conformance findings.
+  decided it, conformance findings and validation against the OCI image-spec.
 - **Precompiled config validators** (ajv standalone code, built at publish time): nothing compiles a schema
   and nothing calls \`eval\` or \`new Function\`, so it runs under a strict Content-Security-Policy.
 
@@ -71,7 +71,14 @@ result.id;           // ${example ? JSON.stringify(example.id) : "the type's id"
 result.signal;       // 'artifactType' | 'config' | 'layer' | 'annotation' | 'configLabel' | 'fallback'
 result.matched;      // { pointer: '/config/mediaType', value: '…' }: the field that decided it
 result.conformance;  // [{ code, severity, path, message }]: what does not match the type's definition
+result.validation;   // [{ code, severity, path, message, spec }]: every violation of the OCI image-spec
+                     // (or Docker schema 2) rules; MUST rules are errors, SHOULD rules warnings
+result.subject;      // { mediaType, digest } of the manifest this one refers to (signatures, SBOMs, …)
 result.error;        // set (with a JSON pointer) when the input is not a manifest; classify never throws
+
+// A referrers list (the referrers API's answer, or the index tagged sha256-<hex> without the API) is
+// not a multi-platform image: id is null and referrersList names each entry by its artifactType.
+classify(index, { tag: 'sha256-…' }).referrersList;  // { source, subject, entries: [{ pointer, digest, artifactType, id, displayName }] }
 
 // With the config blob, config labels can identify the type and the config is checked against its schema.
 classify(manifest, { config: JSON.parse(configText) });

@@ -1,9 +1,11 @@
 // The one classification: manifest (+ optional config object) → type, signal, conformance.
 // Pure and dependency-free: the npm package ships this file as is.
-import type { Classification, ConformanceFinding, Signal } from '../model/classification.ts';
+import type { Classification, ConformanceFinding, ReferrersList, Signal } from '../model/classification.ts';
 import type { ArtifactType } from '../model/catalog.ts';
 import { EMPTY_MEDIA_TYPE, lookupKeyValue, lookupMediaType, type Declared, type Lookup } from './lookup.ts';
 import { mediaTypeEssence } from './media-type.ts';
+import { referrersList, referrersListFindings } from './referrers.ts';
+import { validateManifest } from './validate.ts';
 
 /** Validates a config object against a type's schema; returns error messages with JSON pointers. */
 export type ConfigValidator = (id: string, config: unknown) => Array<{ pointer: string; message: string }> | null;
@@ -12,6 +14,10 @@ export interface ClassifyOptions {
   /** The config blob, parsed, to check config labels and the type's config schema. */
   config?: unknown;
   validateConfig?: ConfigValidator;
+  /** The tag the manifest was fetched by: `<alg>-<hex>` marks a referrers list (the referrers tag schema). */
+  tag?: string;
+  /** The subject digest, when the index is a registry's answer to GET /v2/<name>/referrers/<digest>. */
+  referrersOf?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -56,11 +62,12 @@ function empty(kind: Classification['kind']): Classification {
     kind,
     mediaTypes: { manifest: null, artifactType: null, config: null, layers: [] },
     conformance: [],
+    validation: [],
   };
 }
 
-function invalid(pointer: string, message: string, kind: Classification['kind'] = null): Classification {
-  return { ...empty(kind), error: { pointer, message } };
+function invalid(pointer: string, message: string, kind: Classification['kind'] = null, validation: Classification['validation'] = []): Classification {
+  return { ...empty(kind), validation, error: { pointer, message } };
 }
 
 /** Checks the shape classification relies on; returns the first problem. */
@@ -230,21 +237,32 @@ function conformance(type: ArtifactType, declared: Declared, manifest: Json, kin
 
 /** Classifies an OCI/Docker image manifest or index. Never throws: bad input comes back in `error`. */
 export function classify(lookup: Lookup, manifest: unknown, options: ClassifyOptions = {}): Classification {
-  if (!isObject(manifest)) return invalid('', 'a manifest must be a JSON object');
+  const validation = validateManifest(manifest, options.config);
+  if (!isObject(manifest)) return invalid('', 'a manifest must be a JSON object', null, validation);
   const kind = kindOf(manifest);
   if (kind === null) {
-    return invalid('', 'not an OCI image manifest or index: expected "config" and "layers" (manifest) or "manifests" (index)');
+    return invalid('', 'not an OCI image manifest or index: expected "config" and "layers" (manifest) or "manifests" (index)', null, validation);
   }
   const problem = shapeError(manifest, kind);
-  if (problem) return invalid(problem.pointer, problem.message, kind);
+  if (problem) return invalid(problem.pointer, problem.message, kind, validation);
 
   const result = empty(kind);
+  result.validation = validation;
+  const subject = manifest.subject as Json | undefined;
+  if (subject && typeof subject.digest === 'string') result.subject = { mediaType: subject.mediaType as string, digest: subject.digest };
   result.mediaTypes = {
     manifest: str(manifest.mediaType),
     artifactType: str(manifest.artifactType),
     config: kind === 'manifest' ? ((manifest.config as Json).mediaType as string) : null,
     layers: kind === 'manifest' && Array.isArray(manifest.layers) ? (manifest.layers as Json[]).map((l) => l.mediaType as string) : [],
   };
+  const list: ReferrersList | null = kind === 'index' ? referrersList(lookup, manifest, options) : null;
+  if (list) {
+    // A list of referrers is what is attached to its subject, not an artifact (nor a multi-platform image).
+    result.referrersList = list;
+    result.validation = [...validation, ...referrersListFindings(manifest)];
+    return result;
+  }
   const match = findMatch(lookup, manifest, kind, options.config);
   const type = match ? lookup.types.get(match.id) : undefined;
   if (!match || !type) return result;

@@ -39,12 +39,30 @@ export function fillCommand(template: string, where: Location): string {
   return template.replace(/\{\{.*?\}\}|\{([a-z-]+)\}/g, (whole, key: string | undefined) => (key !== undefined && Object.hasOwn(values, key) ? values[key as FilledPlaceholder] : undefined) ?? whole);
 }
 
-export function actionsFor(type: ArtifactType, where: Location): Action[] {
+/**
+ * Commands whose image argument is the subject a signature, SBOM or attestation is attached to, not the
+ * referrer itself (each tool's docs: cosign download/verify/sign/attest/attach/tree take the signed image;
+ * oras discover/attach the subject; notation ls/sign/verify/inspect the signed artifact; trivy image scans
+ * and trivy referrer list/put read the subject's referrers; gh attestation verify the attested image).
+ */
+const SUBJECT_COMMAND = /^(?:cosign (?:download|verify|verify-attestation|sign|attest|attach|tree|triangulate)|oras (?:discover|attach)|notation (?:ls|list|sign|verify|inspect)|trivy (?:referrer|image)|gh attestation)\b/;
+
+/** Whether a command acts on the subject of the artifact rather than on the artifact. */
+export function takesSubject(command: string): boolean {
+  return SUBJECT_COMMAND.test(command);
+}
+
+/**
+ * The type's commands filled in for this artifact; for a referrer (`subject` given), commands that act
+ * on the subject get the subject's tag and digest, so `cosign verify …@{digest}` verifies the image.
+ */
+export function actionsFor(type: ArtifactType, where: Location, subject?: { tag?: string; digest: string }): Action[] {
   const actions: Action[] = [];
+  const onSubject: Location | null = subject ? { registry: where.registry, repository: where.repository, digest: subject.digest, ...(subject.tag ? { tag: subject.tag } : {}) } : null;
   for (const tool of type.tools) {
     for (const kind of ['pull', 'push', 'run'] as const) {
       const template = tool[kind];
-      if (template) actions.push({ tool: tool.name, kind, command: fillCommand(template, where) });
+      if (template) actions.push({ tool: tool.name, kind, command: fillCommand(template, onSubject && takesSubject(template) ? onSubject : where) });
     }
   }
   return actions;

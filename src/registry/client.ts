@@ -269,6 +269,45 @@ export class RegistryClient {
     return { bytes, mediaType, digest, json: record };
   }
 
+  /**
+   * The referrers API (distribution-spec 1.1, GET /v2/<name>/referrers/<digest>): every page of the
+   * answer's descriptors, or null when the registry has no such API (it answers 404, which a registry
+   * with the API must not). `artifactType` asks the registry to filter; when it did not say it applied
+   * the filter (OCI-Filters-Applied), the descriptors are filtered here.
+   */
+  async referrers(repository: string, digest: string, artifactType?: string): Promise<Descriptor[] | null> {
+    const what = `listing referrers of ${this.registry}/${repository}@${digest}`;
+    let url: URL | null = this.resolve(`/v2/${repository}/referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ''}`);
+    const found: Descriptor[] = [];
+    for (let pages = 0; url; pages++) {
+      if (pages >= 1000) throw new RegistryError(`${what}: more than 1000 pages; the registry's pagination does not end`, { code: 'UNSUPPORTED' });
+      const response = await this.request(url, { scope: `repository:${repository}:pull`, what, headers: { accept: 'application/vnd.oci.image.index.v1+json' }, accept: [404] });
+      if (response.status === 404) {
+        await response.body?.cancel();
+        return null;
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse((await readLimited(response, MAX_MANIFEST_BYTES, what)).toString('utf8'));
+      } catch {
+        throw new RegistryError(`${what}: the answer is not JSON`, { code: 'MANIFEST_INVALID' });
+      }
+      const manifests = typeof body === 'object' && body !== null ? (body as { manifests?: unknown }).manifests : undefined;
+      if (!Array.isArray(manifests)) throw new RegistryError(`${what}: the answer is not an image index (no manifests list)`, { code: 'MANIFEST_INVALID' });
+      const filtered = (response.headers.get('oci-filters-applied') ?? '').split(',').map((v) => v.trim()).includes('artifactType');
+      for (const entry of manifests as unknown[]) {
+        if (typeof entry !== 'object' || entry === null) continue;
+        const descriptor = entry as Descriptor;
+        if (typeof descriptor.digest !== 'string' || typeof descriptor.mediaType !== 'string') continue;
+        if (artifactType && !filtered && descriptor.artifactType !== artifactType) continue;
+        found.push(descriptor);
+      }
+      const next = nextLink(response.headers.get('link'));
+      url = next ? this.resolve(next) : null;
+    }
+    return found;
+  }
+
   /** Walks a paginated list endpoint (`n` + `Link: <…>; rel="next"`). */
   private async *paginate(path: string, key: 'repositories' | 'tags', scope: string, what: string, pageSize: number): AsyncGenerator<string> {
     let url: URL | null = this.resolve(`${path}?n=${pageSize}`);

@@ -131,10 +131,20 @@ export function openApiDocument(version: string): Record<string, unknown> {
           properties: { mediaType: { type: 'string' }, uses: { type: 'array', items: { type: 'object', required: ['id', 'role', 'mediaType'], properties: { id: { type: 'string' }, displayName: { type: 'string' }, role: { enum: ['manifest', 'artifactType', 'config', 'layer'] }, mediaType: { type: 'string' }, format: { type: 'string' }, links: ref('Links') } } } },
         },
         Manifest: { type: 'object', description: 'An OCI image manifest or index, or a Docker v2 manifest or manifest list.' },
-        ClassifyRequest: { type: 'object', required: ['manifest'], properties: { manifest: ref('Manifest'), config: { description: 'The config blob, parsed.' } }, additionalProperties: false },
+        ClassifyRequest: {
+          type: 'object',
+          required: ['manifest'],
+          properties: {
+            manifest: ref('Manifest'),
+            config: { description: 'The config blob, parsed.' },
+            tag: { type: 'string', description: 'The tag the manifest was pulled by; <alg>-<hex> marks a referrers list (referrers tag schema).' },
+            referrersOf: { type: 'string', description: 'The subject digest, when the manifest is a registry\'s answer to GET /v2/<name>/referrers/<digest>.' },
+          },
+          additionalProperties: false,
+        },
         Classification: {
           type: 'object',
-          required: ['id', 'signal', 'kind', 'mediaTypes', 'conformance'],
+          required: ['id', 'signal', 'kind', 'mediaTypes', 'conformance', 'validation'],
           properties: {
             id: { type: ['string', 'null'] },
             displayName: { type: ['string', 'null'] },
@@ -143,6 +153,22 @@ export function openApiDocument(version: string): Record<string, unknown> {
             kind: { enum: ['manifest', 'index', null] },
             mediaTypes: { type: 'object' },
             conformance: { type: 'array', items: { type: 'object', required: ['code', 'severity', 'path', 'message'], properties: { code: { type: 'string' }, severity: { enum: ['error', 'warning'] }, path: { type: 'string' }, message: { type: 'string' } } } },
+            validation: {
+              type: 'array',
+              description: 'Every violation of the OCI image-spec (or Docker schema 2) rules: MUST rules are errors, SHOULD rules warnings; spec is the pinned section.',
+              items: { type: 'object', required: ['code', 'severity', 'path', 'message', 'spec'], properties: { code: { type: 'string' }, severity: { enum: ['error', 'warning'] }, path: { type: 'string' }, message: { type: 'string' }, spec: { type: 'string' } } },
+            },
+            subject: { type: 'object', required: ['mediaType', 'digest'], properties: { mediaType: { type: 'string' }, digest: { type: 'string' } } },
+            referrersList: {
+              type: 'object',
+              description: 'Set when the index lists the referrers of a subject (id is then null).',
+              required: ['source', 'subject', 'entries'],
+              properties: {
+                source: { enum: ['referrers-api', 'tag-schema', 'content'] },
+                subject: { type: ['string', 'null'] },
+                entries: { type: 'array', items: { type: 'object', required: ['pointer', 'digest', 'artifactType', 'id', 'displayName'], properties: { pointer: { type: 'string' }, digest: { type: ['string', 'null'] }, artifactType: { type: ['string', 'null'] }, id: { type: ['string', 'null'] }, displayName: { type: ['string', 'null'] } } } },
+              },
+            },
           },
         },
       },

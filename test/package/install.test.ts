@@ -96,6 +96,25 @@ describe('importing the installed package', () => {
     expect(cjs.result.id).toBe(manifest.id);
     expect(cjs.type.id).toBe(manifest.id);
   });
+
+  it('validates against the image-spec and names a tag-schema index a referrers list, as the source does', async () => {
+    const sha = (c: string) => `sha256:${c.repeat(64)}`;
+    const input = {
+      index: { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha('a'), size: 800, artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json' }] },
+      tag: `sha256-${'b'.repeat(64)}`,
+      bad: { schemaVersion: 2, config: { mediaType: 'invalid', digest: sha('c'), size: 2 }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha('d'), size: '675598' }] },
+    };
+    const result = await node('referrers.mjs', `
+      import { readFileSync } from 'node:fs';
+      import { classify } from 'artifact-types';
+      const input = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+      console.log(JSON.stringify({ list: classify(input.index, { tag: input.tag }), bad: classify(input.bad) }));
+    `, [], input);
+    expect(result.list.id).toBeNull();
+    expect(result.list.referrersList).toEqual(sourceClassify(buildLookup(pkg.catalog.types), input.index, { tag: input.tag }).referrersList);
+    expect(result.list.referrersList.entries[0].id).toBe('sigstore.bundle');
+    expect(result.bad.validation.map((v: { code: string; path: string }) => [v.code, v.path])).toEqual([['media-type', '/mediaType'], ['descriptor-media-type', '/config/mediaType'], ['descriptor-size', '/layers/0/size']]);
+  });
 });
 
 describe('classification through the installed package', () => {

@@ -7,7 +7,7 @@ import type { Classification } from '../../../src/model/classification.ts';
 import { catalogData, logos, validators, type ArtifactTypeId } from './generated.ts';
 
 export type { Annotation, ArtifactType, Catalog, Label, Layer, MediaTypeInfo, Tool } from '../../../src/model/catalog.ts';
-export type { Classification, ConformanceFinding, Signal } from '../../../src/model/classification.ts';
+export type { Classification, ConformanceFinding, ReferrerEntry, ReferrersList, Signal, SpecFinding } from '../../../src/model/classification.ts';
 export type { MediaTypeUse, Role } from '../../../src/classify/index.ts';
 export type { ArtifactTypeId };
 
@@ -64,17 +64,28 @@ export function validateConfig(id: ArtifactTypeId | (string & {}), config: unkno
 }
 
 export interface ClassifyOptions {
-  /** The config blob, parsed: lets config labels identify the type and checks it against the type's config schema. */
+  /** The config blob, parsed: lets config labels identify the type, checks it against the type's config schema and, for the OCI image config, against config.md. */
   config?: unknown;
+  /** The tag the manifest was pulled by: `<alg>-<hex>` marks a referrers list (distribution-spec referrers tag schema). */
+  tag?: string;
+  /** The subject digest, when the input is a registry's answer to GET /v2/<name>/referrers/<digest>. */
+  referrersOf?: string;
 }
 
 /**
  * Classifies an OCI/Docker image manifest or index: which type it is, the signal that decided it,
- * and conformance findings. Never throws: input that is not a manifest comes back with `error`.
+ * conformance findings, every violation of the image-spec (`validation`), and whether an index is a
+ * referrers list (`referrersList`). Never throws: input that is not a manifest comes back with `error`.
  */
 export function classify(manifest: unknown, options: ClassifyOptions = {}): Classification {
-  const config = options !== null && typeof options === 'object' ? options.config : undefined;
-  return classifyWithLookup(lookupOf(), manifest, config === undefined ? { validateConfig } : { config, validateConfig });
+  const given = options !== null && typeof options === 'object' ? options : {};
+  const { config, tag, referrersOf } = given;
+  return classifyWithLookup(lookupOf(), manifest, {
+    validateConfig,
+    ...(config === undefined ? {} : { config }),
+    ...(typeof tag === 'string' ? { tag } : {}),
+    ...(typeof referrersOf === 'string' ? { referrersOf } : {}),
+  });
 }
 
 /** The type's logo as SVG text (by id or alias), or undefined for an unknown id. */

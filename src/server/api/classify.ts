@@ -31,6 +31,9 @@ function checkContentType(req: Request): void {
   if (charset && !/^charset="?utf-8"?$/.test(charset)) throw new HttpError(415, 'unsupported-charset', `${charset} is not accepted; send UTF-8`);
 }
 
+/** The wrapper form's fields: the manifest, its config blob, and where it came from. */
+const WRAPPER_FIELDS = new Set(['manifest', 'config', 'tag', 'referrersOf']);
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -69,18 +72,25 @@ export function classifyRouter(current: StateRef): Router {
       let manifest = value;
       let config: unknown;
       let prefix = '';
+      const context: { tag?: string; referrersOf?: string } = {};
       if (isObject(value) && isWrapper(value)) {
-        const extra = Object.keys(value).find((k) => k !== 'manifest' && k !== 'config');
-        if (extra) throw new HttpError(400, 'not-a-manifest', `unknown field /${extra}: the wrapper form takes only "manifest" and "config"`, {}, { pointer: `/${extra}` });
+        const extra = Object.keys(value).find((k) => !WRAPPER_FIELDS.has(k));
+        if (extra) throw new HttpError(400, 'not-a-manifest', `unknown field /${extra}: the wrapper form takes only "manifest", "config", "tag" and "referrersOf"`, {}, { pointer: `/${extra}` });
+        for (const field of ['tag', 'referrersOf'] as const) {
+          if (value[field] !== undefined && typeof value[field] !== 'string') throw new HttpError(400, 'not-a-manifest', `/${field} must be a string`, {}, { pointer: `/${field}` });
+        }
         manifest = value.manifest;
         config = value.config;
+        if (typeof value.tag === 'string') context.tag = value.tag;
+        if (typeof value.referrersOf === 'string') context.referrersOf = value.referrersOf;
         prefix = '/manifest';
       }
       const state = current();
-      const result = classify(state.lookup, manifest, { config, validateConfig: state.validateConfig });
+      const result = classify(state.lookup, manifest, { config, validateConfig: state.validateConfig, ...context });
       if (result.error) {
         const pointer = `${prefix}${result.error.pointer}`;
-        throw new HttpError(400, 'not-a-manifest', `${pointer || '(the body)'}: ${result.error.message}`, {}, { pointer });
+        // Unreadable for classification, but every image-spec violation is still reported (pointers inside the manifest).
+        throw new HttpError(400, 'not-a-manifest', `${pointer || '(the body)'}: ${result.error.message}`, {}, { pointer, validation: result.validation });
       }
       // Written directly: res.json() costs more than classifying (content-type and charset handling).
       const body = JSON.stringify(result);
