@@ -257,13 +257,15 @@ export function classify(lookup: Lookup, manifest: unknown, options: ClassifyOpt
     layers: kind === 'manifest' && Array.isArray(manifest.layers) ? (manifest.layers as Json[]).map((l) => l.mediaType as string) : [],
   };
   const list: ReferrersList | null = kind === 'index' ? referrersList(lookup, manifest, options) : null;
+  const match = findMatch(lookup, manifest, kind, options.config);
   if (list) {
-    // A list of referrers is what is attached to its subject, not an artifact (nor a multi-platform image).
+    // A list of referrers is what is attached to its subject, not an artifact (nor a multi-platform
+    // image: the fallback never names it). A type that marks its own referrers index (GitHub's Actions
+    // packages annotate theirs) still names it, by that stronger signal.
     result.referrersList = list;
     result.validation = [...validation, ...referrersListFindings(manifest)];
-    return result;
+    if (!match || match.signal === 'fallback') return result;
   }
-  const match = findMatch(lookup, manifest, kind, options.config);
   const type = match ? lookup.types.get(match.id) : undefined;
   if (!match || !type) return result;
   result.id = type.id;

@@ -43,6 +43,14 @@ describe('referrers lists', () => {
     });
   });
 
+  it('a referrers index that a type marks as its own (GitHub Actions packages) is named by that signal and still lists its referrers', () => {
+    const marked = { ...tagSchemaIndex, annotations: { 'com.github.package.type': 'actions_oci_pkg_referrer_index' } };
+    const result = classify(lookup, marked, { tag: TAG });
+    expect(result).toMatchObject({ id: 'github.actions.package', signal: 'annotation', matched: { pointer: '/annotations/com.github.package.type' } });
+    expect(result.referrersList).toMatchObject({ source: 'tag-schema', subject: SUBJECT });
+    expect(result.referrersList!.entries).toHaveLength(3);
+  });
+
   it('the same index without its tag is still recognized by its content (entries typed, no platforms)', () => {
     const result = classify(lookup, tagSchemaIndex);
     expect(result.id).toBeNull();

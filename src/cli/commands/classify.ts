@@ -12,7 +12,9 @@ function headline(result: Classification): string[] {
   if (result.error) return [`not a manifest: ${result.error.pointer || '(root)'}: ${result.error.message}`];
   const list = result.referrersList;
   if (list) {
+    const named = result.id ? [`${result.displayName} (${result.id}), matched by ${result.signal} at ${result.matched!.pointer}: ${result.matched!.value}`] : [];
     return [
+      ...named,
       `referrers list (${SOURCES[list.source]})${list.subject ? ` of ${list.subject}` : ''}, ${list.entries.length} referrer(s):`,
       ...list.entries.map((e) => `  ${e.pointer} ${e.id ? `${e.displayName} (${e.id})` : 'unknown type'}: artifactType ${e.artifactType ?? '-'}${e.digest ? ` ${e.digest}` : ''}`),
     ];
