@@ -85,7 +85,8 @@ function shapeError(manifest: Json, kind: 'manifest' | 'index'): { pointer: stri
   }
   const list = kind === 'manifest' ? 'layers' : 'manifests';
   if (kind === 'manifest' && !isObject(manifest.config)) return { pointer: '/config', message: 'config must be a descriptor object' };
-  if (kind === 'manifest' ? manifest.layers !== undefined && !Array.isArray(manifest.layers) : !Array.isArray(manifest.manifests)) {
+  // cnab-to-oci writes "layers": null (a nil Go slice): readable, so classified; validation reports it.
+  if (kind === 'manifest' ? manifest.layers !== undefined && manifest.layers !== null && !Array.isArray(manifest.layers) : !Array.isArray(manifest.manifests)) {
     return { pointer: `/${list}`, message: `${list} must be an array of descriptors` };
   }
   const first = kind === 'manifest' ? descriptorError('/config', manifest.config) : null;

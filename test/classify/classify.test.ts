@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildLookup, classify, EMPTY_MEDIA_TYPE, normalizeMediaType, mediaTypeProblems, typesForMediaType, findType } from '../../src/classify/index.ts';
 import type { ArtifactType } from '../../src/model/catalog.ts';
+import { realCatalog } from '../catalog/real-catalog.ts';
 
 function type(id: string, parts: Partial<ArtifactType>): ArtifactType {
   return {
@@ -171,4 +172,14 @@ describe('classify: bad input never throws and names the field', () => {
       expect(r.error?.message.length).toBeGreaterThan(5);
     });
   }
+});
+
+describe('manifests real tools write against the spec', () => {
+  it('classifies cnab-to-oci\'s "layers": null (a nil Go slice) and reports the violation', async () => {
+    const { lookup } = await realCatalog();
+    const result = classify(lookup, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.cnab.config.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 10 }, layers: null });
+    expect(result.error).toBeUndefined();
+    expect(result.id).toBe('cnab.bundle');
+    expect(result.validation).toEqual([expect.objectContaining({ severity: 'error', path: '/layers' })]);
+  });
 });
