@@ -1,0 +1,129 @@
+// The config-schema rule must see every subschema ajv compiles (issue #18, item 1): a slow regex,
+// an unbounded pattern, a remote $ref or a $ref loop is refused under every applicator keyword,
+// however deep, and whatever the names in a map of subschemas (a property named "default" too).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseJsonSource } from '../../src/catalog/json-source.ts';
+import { contributedSchemaAjv } from '../../src/checks/ajv.ts';
+import { configSchema } from '../../src/checks/config-schema.ts';
+import { KEYWORD_SHAPES } from '../../src/checks/schema-walk.ts';
+
+type Schema = Record<string, unknown>;
+
+async function rules(schema: Schema): Promise<string[]> {
+  const parsed = parseJsonSource({ file: 'definitions/example.widget.bundle/config.schema.json', text: JSON.stringify(schema) });
+  if (!parsed.ok) throw new Error('the generated schema is not JSON');
+  const findings = await configSchema({ source: { configSchema: parsed.source, examples: [] } as never, definition: null });
+  return findings.map((f) => f.rule);
+}
+
+/** The keywords the contributed-schema ajv instance knows, by their shape in the walk. */
+const known = Object.keys((contributedSchemaAjv() as unknown as { RULES: { keywords: Record<string, unknown> } }).RULES.keywords);
+const applicators = known.filter((k) => ['schema', 'schemas', 'map'].includes(KEYWORD_SHAPES[k] ?? ''));
+/** Applicators whose subschemas apply to the value itself: a $ref loop through only these never ends. */
+const SAME_VALUE = ['not', 'if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'dependentSchemas', 'dependencies'];
+/** Names a map of subschemas may use, keyword names among them (the walk must not read them as keywords). */
+const names = fc.constantFrom('a', 'default', 'enum', 'const', 'examples', 'pattern', '$ref', 'properties', 'x/y~z');
+
+interface Step {
+  keyword: string;
+  name: string;
+  index: number;
+}
+const step = (keywords: string[]) => fc.record({ keyword: fc.constantFrom(...keywords), name: names, index: fc.nat(2) });
+
+/** Wraps `inner` under each step (outermost first); returns the schema and the JSON pointer of `inner`. */
+function nest(steps: Step[], inner: Schema): { schema: Schema; pointer: string } {
+  let schema = inner;
+  const parts: string[] = [];
+  for (const { keyword, name, index } of [...steps].reverse()) {
+    const shape = KEYWORD_SHAPES[keyword];
+    if (shape === 'schemas') {
+      schema = { [keyword]: [...Array.from({ length: index }, () => ({})), schema] };
+      parts.unshift(`/${keyword}/${index}`);
+    } else if (shape === 'map') {
+      schema = { [keyword]: { [name]: schema } };
+      parts.unshift(`/${keyword}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    } else {
+      schema = { [keyword]: schema };
+      parts.unshift(`/${keyword}`);
+    }
+  }
+  return { schema, pointer: parts.join('') };
+}
+
+const BAD_LEAVES: Array<[string, Schema]> = [
+  ['config-schema/redos', { type: 'string', maxLength: 64, pattern: '^(a+)+$' }],
+  ['config-schema/redos', { type: 'object', propertyNames: { maxLength: 16 }, patternProperties: { '^(a|a)*$': {} } }],
+  ['config-schema/unbounded', { type: 'string', pattern: '^a' }],
+  ['config-schema/remote-ref', { $ref: 'https://example.com/other.schema.json' }],
+  ['config-schema/remote-ref', { $id: 'https://example.com/inner' }],
+];
+
+describe('the config schema walk', () => {
+  it('gives a shape to every keyword ajv knows (a new ajv keyword must be placed before it is walked right)', () => {
+    expect(known.length).toBeGreaterThan(50);
+    expect(known.filter((k) => !Object.hasOwn(KEYWORD_SHAPES, k))).toEqual([]);
+    // The applicators of draft 2020-12 and the draft-07 ones ajv still compiles there.
+    expect(applicators).toEqual(expect.arrayContaining(['dependencies', 'dependentSchemas', 'prefixItems', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema', 'definitions', 'propertyNames', 'contains']));
+  });
+
+  it('issue #18: a slow regex under dependencies is refused', async () => {
+    expect(await rules({ type: 'object', dependencies: { a: { properties: { b: { type: 'string', maxLength: 100, pattern: '^(a+)+$' } } } } })).toContain('config-schema/redos');
+  });
+
+  it('issue #18: a $ref loop through dependencies is refused (ajv compiles it and overflows the stack on any object)', async () => {
+    const schema = { $id: 'https://example.com/widget', type: 'object', dependencies: { a: { $ref: '#' } } };
+    const validate = contributedSchemaAjv().compile(schema);
+    try {
+      expect(() => validate({ a: 1 })).toThrow(RangeError);
+    } finally {
+      contributedSchemaAjv().removeSchema(schema);
+    }
+    expect(await rules(schema)).toContain('config-schema/ref-cycle');
+    expect(await rules({ $dynamicAnchor: 'm', type: 'object', dependencies: { a: { $dynamicRef: '#m' } } })).toContain('config-schema/ref-cycle');
+  });
+
+  it('a subschema in a map under a key named like a keyword is still walked', async () => {
+    expect(await rules({ type: 'object', dependentSchemas: { default: { properties: { b: { type: 'string', maxLength: 9, pattern: '^(a+)+$' } } } } })).toContain('config-schema/redos');
+    expect(await rules({ type: 'array', prefixItems: [{ type: 'string', maxLength: 9, pattern: '^(a|a)*$' }] })).toContain('config-schema/redos');
+  });
+
+  it('refuses a bad subschema under any chain of applicator keywords', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step(applicators), { minLength: 1, maxLength: 3 }), fc.constantFrom(...BAD_LEAVES), async (steps, [rule, leaf]) => {
+        expect(await rules(nest(steps, leaf).schema)).toContain(rule);
+      }),
+      { seed: 1818, numRuns: 300 },
+    );
+  });
+
+  it('refuses a $ref loop through any chain of keywords that apply to the same value, wherever it starts', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step(applicators.filter((k) => k !== 'contentSchema')), { maxLength: 2 }),
+        fc.array(step(SAME_VALUE), { maxLength: 3 }),
+        fc.constantFrom('pointer', 'anchor', 'dynamic'),
+        async (prefix, loop, how) => {
+          const target = nest(prefix, {}).pointer;
+          const leaf = how === 'pointer' ? { $ref: `#${target}` } : how === 'anchor' ? { $ref: '#start' } : { $dynamicRef: '#start' };
+          const start = nest(loop, leaf).schema;
+          if (how === 'anchor') start.$anchor = 'start';
+          if (how === 'dynamic') start.$dynamicAnchor = 'start';
+          expect(await rules(nest(prefix, start).schema)).toContain('config-schema/ref-cycle');
+        },
+      ),
+      { seed: 1819, numRuns: 300 },
+    );
+  });
+
+  it('accepts recursion that moves into the data on each round', async () => {
+    const moving = ['properties', 'patternProperties', 'additionalProperties', 'items', 'prefixItems', 'contains', 'unevaluatedItems', 'unevaluatedProperties', 'propertyNames'];
+    await fc.assert(
+      fc.asyncProperty(fc.array(step(SAME_VALUE), { maxLength: 2 }), step(moving), fc.array(step(SAME_VALUE), { maxLength: 2 }), async (before, through, after) => {
+        expect(await rules(nest([...before, through, ...after], { $ref: '#' }).schema)).not.toContain('config-schema/ref-cycle');
+      }),
+      { seed: 1820, numRuns: 200 },
+    );
+  });
+});
