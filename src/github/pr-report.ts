@@ -12,7 +12,11 @@ import { markdownText } from '../report/markdown.ts';
 /** Hidden marker the executor finds its own comment by. */
 export const MARKER = '<!-- artifact-types:pr-report -->';
 /** GitHub refuses comment bodies longer than this. */
-export const MAX_BODY = 65_536;
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** The report stays this much under GitHub's limit: room for the note the (trusted) poster puts above it. */
+export const POSTER_NOTE_ROOM = 1024;
+/** The longest report the check may build. */
+export const MAX_BODY = GITHUB_COMMENT_LIMIT - POSTER_NOTE_ROOM;
 
 export interface PrReportInput {
   /** Repository-relative paths changed by the PR. */
@@ -136,7 +140,7 @@ export function buildPrReport(input: PrReportInput): string {
       : ['### Types in this pull request', '', '| Logo | Type | Media types | Actions | Version |', '| --- | --- | --- | --- | --- |', ...previewRows.slice(0, n), ...(n < previewRows.length ? [`| | … | ${previewRows.length - n} more types are not shown | | |`] : []), ''];
   const versions = versionSection(input, changes);
   const notes = changes && changes.bump !== 'none' ? ['<details><summary>Release notes for this change</summary>', '', changesMarkdown(changes).replace(/@/g, '&#64;'), '</details>', ''] : [];
-  const foot = ['<sub>Posted by the artifact-types workflow; updated on every push. The full table is in the job summary.</sub>', ''];
+  const foot = ["<sub>Built by this pull request's own validate run; updated on every push. The full table is in the job summary.</sub>", ''];
 
   const fixed = (parts: string[][]) => parts.map((p) => p.join('\n')).join('\n');
   const rows = shown.map(findingRow);
