@@ -9,6 +9,8 @@ import { contributedSchemaAjv, passFailSchemaAjv } from './ajv.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { visible } from '../catalog/visible-text.ts';
 import { escapePointer as esc, isNode, walkSchema, type Node } from './schema-walk.ts';
+import { parseJsonSource } from '../catalog/json-source.ts';
+import type { Catalog } from '../model/catalog.ts';
 
 export const SCHEMA_LIMITS = { depth: 24, nodes: 5000, enum: 500, patternLength: 500 };
 
@@ -214,3 +216,19 @@ export const configSchema: DefinitionRule = async ({ source }) => {
     if (reporting) contributedSchemaAjv().removeSchema(schema.value as object);
   }
 };
+
+/**
+ * The same structural checks for the config schemas of a catalog built elsewhere (a catalog.json
+ * file, a pulled catalog artifact): its digests prove only that it is self-consistent, so a hostile
+ * build could carry a slow regex or a $ref loop the checker would have refused. One line per problem.
+ */
+export async function catalogConfigSchemaProblems(catalog: Catalog): Promise<string[]> {
+  const problems: string[] = [];
+  for (const type of catalog.types) {
+    if (!type.configSchema) continue;
+    const parsed = parseJsonSource({ file: `config schema of ${type.id}`, text: JSON.stringify(type.configSchema) });
+    const findings = parsed.ok ? [...parsed.findings, ...(await structuralFindings(parsed.source))] : parsed.findings;
+    for (const f of findings.filter((f) => f.severity === 'error').slice(0, 3)) problems.push(`type ${type.id}: ${f.rule}: ${f.message}`);
+  }
+  return problems;
+}

@@ -8,15 +8,20 @@ import { checkConfig, type SchemaValidator } from './config-budget.ts';
 
 export function makeConfigValidator(catalog: Catalog): ConfigValidator {
   const schemas = new Map(catalog.types.filter((t) => t.configSchema).map((t) => [t.id, t.configSchema!]));
-  const compiled = new Map<string, SchemaValidator>();
+  const compiled = new Map<string, SchemaValidator | string>();
   return (id, config) => {
     const schema = schemas.get(id);
     if (!schema) return null;
     let validate = compiled.get(id);
     if (!validate) {
-      validate = classifySchemaAjv().compile(schema) as SchemaValidator;
+      try {
+        validate = classifySchemaAjv().compile(schema) as SchemaValidator;
+      } catch (error) {
+        // The checker compiled it; a catalog from elsewhere may not: answer that, not a 500, on every request.
+        validate = `config not checked: the type's config schema does not compile (${String((error as Error).message).split('\n')[0]!.slice(0, 200)})`;
+      }
       compiled.set(id, validate);
     }
-    return checkConfig(validate, config);
+    return typeof validate === 'string' ? [{ pointer: '', message: validate }] : checkConfig(validate, config);
   };
 }

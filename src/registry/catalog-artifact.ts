@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LIMITS } from '../catalog/load.ts';
 import { catalogProblems } from '../catalog/verify-catalog.ts';
+import { catalogConfigSchemaProblems } from '../checks/config-schema.ts';
 import { writeFileAtomic } from '../catalog/write-atomic.ts';
 import type { Catalog } from '../model/catalog.ts';
 import type { Credentials } from './auth.ts';
@@ -176,6 +177,9 @@ export async function fetchCatalog(reference: string, options: RegistryOptions =
   for (const type of catalog.types) {
     if (!LOGO_ID.test(type.id)) throw new RegistryError(`${where}: type id "${type.id}" is not a valid id`, { code: 'MANIFEST_INVALID' });
   }
+  // Its digests prove only that it is self-consistent: its config schemas (run on every classify) must pass the checker's limits.
+  const schemaProblems = await catalogConfigSchemaProblems(catalog);
+  if (schemaProblems.length > 0) throw new RegistryError(`${where}: the catalog has config schemas the checker refuses: ${schemaProblems.join('; ')}`, { code: 'CATALOG_INVALID' });
   // The catalog says which logos to expect, so it bounds the logos layer: its size, and what it may inflate to.
   const limits = logoLimits(new Set(catalog.types.map((t) => t.id)), LIMITS.logo);
   const logosTar = await client.getBlob(ref.repository, logosLayer, limits.maxTotalBytes);

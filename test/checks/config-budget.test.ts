@@ -75,6 +75,11 @@ describe('config validation for classify', () => {
     expect(checkConfig(overflow, {})).toEqual([{ pointer: '', message: expect.stringMatching(/could not be checked/) }]);
   });
 
+  it('answers a schema that does not compile with a finding, every time, instead of throwing', () => {
+    const validate = makeConfigValidator(catalogWith('example.broken', { type: 'object', properties: { a: { $ref: '#/$defs/missing' } } }));
+    for (let i = 0; i < 2; i++) expect(validate('example.broken', { a: 1 })).toEqual([{ pointer: '', message: expect.stringMatching(/^config not checked: the type's config schema does not compile/) }]);
+  });
+
   it('counts values and depth without walking past the limits', () => {
     expect(configTooLarge({ a: [1, 2, { b: 'c' }] })).toBeNull();
     expect(configTooLarge(Array.from({ length: CONFIG_LIMITS.values + 1 }, () => 0))).toMatch(/more than/);

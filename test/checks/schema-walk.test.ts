@@ -127,3 +127,26 @@ describe('the config schema walk', () => {
     );
   });
 });
+
+describe('a catalog built elsewhere (catalog.json, a pulled artifact)', () => {
+  it('is refused when a config schema holds what the checker refuses, though its digests agree', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { readCatalogFile } = await import('../../src/catalog/load-catalog.ts');
+    const { catalog, type } = await import('../github/catalog-fixture.ts');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'at-catalog-schema-'));
+    try {
+      // The fixture's logo is a stand-in: make it what catalog.schema.json requires.
+      const logo = { file: 'logo.svg', sha256: `sha256:${'0'.repeat(64)}`, size: 1 };
+      const good = catalog('1.0.0', [type('acme.widget', { logo, configSchema: { type: 'object', properties: { a: { type: 'string', maxLength: 9, pattern: '^[a-z]+$' } } } })]);
+      const bad = catalog('1.0.0', [type('acme.widget', { logo, configSchema: { $id: 'https://example.com/w', type: 'object', dependencies: { a: { $ref: '#' } } } })]);
+      await writeFile(path.join(dir, 'good.json'), JSON.stringify(good));
+      await writeFile(path.join(dir, 'bad.json'), JSON.stringify(bad));
+      await expect(readCatalogFile(path.join(dir, 'good.json'))).resolves.toMatchObject({ types: [{ id: 'acme.widget' }] });
+      await expect(readCatalogFile(path.join(dir, 'bad.json'))).rejects.toThrow(/has config schemas the checker refuses:\n {2}type acme\.widget: config-schema\/ref-cycle/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
