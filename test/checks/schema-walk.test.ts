@@ -7,6 +7,11 @@ import { parseJsonSource } from '../../src/catalog/json-source.ts';
 import { contributedSchemaAjv } from '../../src/checks/ajv.ts';
 import { configSchema } from '../../src/checks/config-schema.ts';
 import { KEYWORD_SHAPES } from '../../src/checks/schema-walk.ts';
+import { reliabilitySection } from '../reliability-report.ts';
+
+const report = reliabilitySection('config-schema-walk', 'Checker: config schemas that hide a slow regex or a $ref loop');
+/** What the generated-schema properties tried, for the report. */
+const tried = { bad: 0, loops: 0, recursion: 0, keywords: new Set<string>() };
 
 type Schema = Record<string, unknown>;
 
@@ -92,6 +97,8 @@ describe('the config schema walk', () => {
   it('refuses a bad subschema under any chain of applicator keywords', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step(applicators), { minLength: 1, maxLength: 3 }), fc.constantFrom(...BAD_LEAVES), async (steps, [rule, leaf]) => {
+        tried.bad++;
+        for (const s of steps) tried.keywords.add(s.keyword);
         expect(await rules(nest(steps, leaf).schema)).toContain(rule);
       }),
       { seed: 1818, numRuns: 300 },
@@ -110,6 +117,7 @@ describe('the config schema walk', () => {
           const start = nest(loop, leaf).schema;
           if (how === 'anchor') start.$anchor = 'start';
           if (how === 'dynamic') start.$dynamicAnchor = 'start';
+          tried.loops++;
           expect(await rules(nest(prefix, start).schema)).toContain('config-schema/ref-cycle');
         },
       ),
@@ -121,10 +129,20 @@ describe('the config schema walk', () => {
     const moving = ['properties', 'patternProperties', 'additionalProperties', 'items', 'prefixItems', 'contains', 'unevaluatedItems', 'unevaluatedProperties', 'propertyNames'];
     await fc.assert(
       fc.asyncProperty(fc.array(step(SAME_VALUE), { maxLength: 2 }), step(moving), fc.array(step(SAME_VALUE), { maxLength: 2 }), async (before, through, after) => {
+        tried.recursion++;
         expect(await rules(nest([...before, through, ...after], { $ref: '#' }).schema)).not.toContain('config-schema/ref-cycle');
       }),
       { seed: 1820, numRuns: 200 },
     );
+    report.record(`Issue #18, item 1. The config-schema rule walked a list of keywords of its own that left out \`dependencies\`, which ajv still compiles in 2020-12 mode: \`"pattern": "^(a+)+$"\` there passed \`validate\` and \`build\` and blocked a classify for seconds (9.2 s measured for a 27-character value, doubling per character), and a \`$ref\` loop through it overflowed the stack on every matching classify (HTTP 500). The walk (src/checks/schema-walk.ts) now gives every keyword the contributed-schema ajv instance knows (${known.length}) a shape, fails this suite when ajv knows one it does not, and walks an unknown key as if it held subschemas; for loops only keywords that move into the data end one. json-schema-traverse (ajv's own walk, 1.0.0, the latest) could not be used as it is: it predates 2020-12 (no \`prefixItems\`; with \`allKeys\` it reads a \`dependentSchemas\` map as a schema, so an entry named \`default\` hides its subschema).
+
+| Property (fixed seeds, test/checks/schema-walk.test.ts) | Schemas tried | Outcome |
+| --- | --- | --- |
+| a slow regex (\`^(a+)+$\`, \`^(a\\|a)*$\` in patternProperties), a pattern without maxLength, a remote \`$ref\` or a nested \`$id\` under 1–3 applicator keywords (${tried.keywords.size} of the ${applicators.length} applicators used), map entries named like keywords | ${tried.bad} | each refused with its rule |
+| a \`$ref\`/\`$dynamicRef\` loop (pointer, \`$anchor\`, \`$dynamicAnchor\`) through 0–3 of ${SAME_VALUE.join(', ')}, starting anywhere | ${tried.loops} | each refused (config-schema/ref-cycle) |
+| recursion through a keyword that moves into the data | ${tried.recursion} | none refused |
+
+Also: hostile corpus cases \`schema-redos-under-dependencies\`, \`schema-ref-cycle-dependencies\`, \`schema-redos-in-map-named-default\` (section "Checker"); a catalog.json or pulled catalog whose config schema the checker refuses is refused by \`serve --catalog\`, \`serve --catalog-from\` and \`pull\` (its digests prove only that it is self-consistent).`);
   });
 });
 

@@ -9,7 +9,13 @@ import { renderTypesTable } from '../../src/catalog/generated.ts';
 import { buildPrReport } from '../../src/github/pr-report.ts';
 import { formatSummaryTable } from '../../src/report/github.ts';
 import type { Finding } from '../../src/model/finding.ts';
+import { reliabilitySection } from '../reliability-report.ts';
 import { catalog, type } from './catalog-fixture.ts';
+
+const report = reliabilitySection('markdown-injection', 'Generated Markdown: hostile catalog text');
+/** Renders that passed every check, per output, for the report. */
+const renders = new Map<string, number>();
+const count = (output: string) => renders.set(output, (renders.get(output) ?? 0) + 1);
 
 const HOSTILE = [
   '[click](https://evil.example/link)',
@@ -68,6 +74,7 @@ describe('generated Markdown shows catalog text literally', () => {
     expect([...out.tags].sort()).toEqual(['a', 'br', 'code', 'p', 'table', 'tbody', 'td', 'th', 'thead', 'tr']);
     expect(out.urls).toEqual(['definitions/acme.hostile/README.md']);
     expect(out.text).toContain(squash(s));
+    count('README table');
   });
 
   it.each(HOSTILE)('pull-request comment, job summary and release notes: %s', (s) => {
@@ -90,5 +97,17 @@ describe('generated Markdown shows catalog text literally', () => {
     expect(notes.urls).toEqual([]);
     expect([...notes.tags].filter((t) => !['h2', 'h3', 'p', 'ul', 'li', 'strong', 'code'].includes(t))).toEqual([]);
     expect(notes.text).toContain(squash(s));
+    count('pull-request comment');
+    count('job summary');
+    count('release notes');
+  });
+
+  it('records what was tried', () => {
+    report.record(`Issue #18, item 4. Catalog text reaches Markdown that GitHub renders: the README table, the pull-request comment, the job summary and the release notes. Before, the README escaped only \`|\` and newlines, the comment HTML-escaped but left Markdown active (its \`<code>\` tags render links inside), and a backtick in an annotation value broke out of its code span: 22 of these 28 cases failed. Now src/report/markdown.ts escapes every character that can open emphasis, code, a link, an image or HTML, and the \`scheme://\` and \`www.\` autolink triggers; code spans get a fence longer than any backtick run inside. ${HOSTILE.length} hostile strings (links, images, raw \`<img>\` and \`<script>\`, autolinks and bare URLs, code-span break-outs, reference definitions, entities, mentions, pipes) were put in every free-text field of a type (display name, media types, layers, annotations, labels, tools and commands, finding messages) and each output rendered with markdown-it (CommonMark, raw HTML on, GitHub-style linkify). test/github/markdown-injection.test.ts.
+
+| Output | Hostile strings | Renders with no element, link or image beyond the generator's own, and the text shown literally |
+| --- | --- | --- |
+${[...renders].map(([output, n]) => `| ${output} | ${HOSTILE.length} | ${n} |`).join('\n')}`);
+    expect([...renders.values()].every((n) => n === HOSTILE.length)).toBe(true);
   });
 });

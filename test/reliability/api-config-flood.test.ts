@@ -5,6 +5,7 @@
 // server in its own process with that heap cap: every answer stays fast, RSS stays bounded, and
 // /healthz keeps answering meanwhile.
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Checks, reliabilitySection } from '../reliability-report.ts';
@@ -19,8 +20,8 @@ const NOTARY_EXAMPLE = 'jws.manifest.json';
 /** Bounds: an answer, a /healthz answer during the flood, and RSS growth over the idle server. */
 /** What validating may add to the median answer: a share of the control's (the machine is shared, so times scale together) plus a margin. */
 const MAX_EXTRA = { share: 0.25, ms: 250 };
-const MAX_ANSWER_MS = 10_000;
-const MAX_HEALTHZ_MS = 10_000;
+/** The slowest answer and the slowest /healthz may exceed the control's by this: the machine is shared, so only the difference is the validator's. */
+const SLOWEST = { factor: 1.5, ms: 1_000 };
 const MAX_GROWTH_MIB = 200;
 
 const report = reliabilitySection('api-config-flood', 'API: configs that cost the validator');
@@ -123,8 +124,10 @@ it('answers several 4 MB configs at once about as fast as it parses them, in bou
   checks.check('every answer 200 with the image type', validating.answers.every((a) => a.status === 200 && a.json.id === 'opencontainers.image'), `${statuses} ${validating.answers.find((a) => a.error)?.error ?? ''}`);
   checks.check('the config gets one finding saying it is too large to check', findings.length === 1 && /too large to check/.test(findings[0]!), JSON.stringify(findings).slice(0, 200));
   checks.check(`validation adds at most ${MAX_EXTRA.share * 100}% of the control's median + ${MAX_EXTRA.ms} ms to the median answer`, extra <= maxExtra, `${extra.toFixed(0)} ms, bound ${maxExtra.toFixed(0)} ms`);
-  checks.check(`every answer within ${MAX_ANSWER_MS} ms`, slowest(times(validating)) <= MAX_ANSWER_MS, `${slowest(times(validating)).toFixed(0)} ms`);
-  checks.check(`/healthz answered within ${MAX_HEALTHZ_MS} ms throughout`, validating.healthz.length > 0 && slowest(validating.healthz) <= MAX_HEALTHZ_MS, `${slowest(validating.healthz).toFixed(0)} ms`);
+  const bound = (control: number) => SLOWEST.factor * control + SLOWEST.ms;
+  checks.check(`the slowest answer within ${SLOWEST.factor}× the control's + ${SLOWEST.ms} ms`, slowest(times(validating)) <= bound(slowest(times(parsing))), `${slowest(times(validating)).toFixed(0)} ms, bound ${bound(slowest(times(parsing))).toFixed(0)} ms`);
+  checks.check('/healthz answered every time', validating.healthz.length > 0 && validating.healthz.every(Number.isFinite), `${validating.healthz.filter((h) => !Number.isFinite(h)).length} failed`);
+  checks.check(`the slowest /healthz within ${SLOWEST.factor}× the control's + ${SLOWEST.ms} ms`, slowest(validating.healthz) <= bound(slowest(parsing.healthz)), `${slowest(validating.healthz).toFixed(0)} ms, bound ${bound(slowest(parsing.healthz)).toFixed(0)} ms`);
   checks.check(`RSS growth within ${MAX_GROWTH_MIB} MiB`, peak - before <= MAX_GROWTH_MIB, `${before.toFixed(0)} -> peak ${peak.toFixed(0)} MiB`);
   checks.check('the server is still running', server.child.exitCode === null && server.child.signalCode === null, server.stderr().slice(0, 300));
 
@@ -137,7 +140,7 @@ it('answers several 4 MB configs at once about as fast as it parses them, in bou
 ${row('control: no config schema', parsing)}
 ${row('config checked against the image schema', validating)}
 
-${parsing.answers.some((a) => a.status !== 200) ? `The control (a measure, not a check) had answers other than 200: ${[...new Set(parsing.answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.error ?? ''}`.trim()))].join('; ')}.\n\n` : ''}Validation's share of the median answer: ${extra.toFixed(0)} ms (bound ${maxExtra.toFixed(0)} ms: ${MAX_EXTRA.share * 100}% of the control's median + ${MAX_EXTRA.ms} ms). The finding: \`${(findings[0] ?? '—').replace(/`/g, "'")}\`. Server RSS ${before.toFixed(1)} MiB before, peak ${peak.toFixed(1)} MiB (+${(peak - before).toFixed(1)}, bound ${MAX_GROWTH_MIB}), ${after.toFixed(1)} MiB after. The answer time left is JSON parsing of a 4 MB body on the event loop, the same with or without a config schema.
+${parsing.answers.some((a) => a.status !== 200) ? `The control (a measure, not a check) had answers other than 200: ${[...new Set(parsing.answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.error ?? ''}`.trim()))].join('; ')}.\n\n` : ''}Validation's share of the median answer: ${extra.toFixed(0)} ms (bound ${maxExtra.toFixed(0)} ms: ${MAX_EXTRA.share * 100}% of the control's median + ${MAX_EXTRA.ms} ms); the slowest answer and the slowest /healthz are bounded by ${SLOWEST.factor}× the control's + ${SLOWEST.ms} ms, since the machine is shared (load average ${os.loadavg()[0]!.toFixed(1)} at the end of this run on ${os.cpus().length} cores). The finding: \`${(findings[0] ?? '—').replace(/`/g, "'")}\`. Server RSS ${before.toFixed(1)} MiB before, peak ${peak.toFixed(1)} MiB (+${(peak - before).toFixed(1)}, bound ${MAX_GROWTH_MIB}), ${after.toFixed(1)} MiB after. The answer time left is reading and parsing a 4 MB body on the event loop (the control's), the same with or without a config schema: a class of its own, left open here (see the report of issue #18).
 
 ${checks.summary()}`);
   expect(checks.failed).toEqual([]);
