@@ -2,6 +2,7 @@
 // major when a consumer could stop recognizing something (a type or an identifying signal removed,
 // an id renamed without an alias), minor when something new appears (types, media types,
 // deprecations), patch for any other change to an entry. Pure: catalogs in, data out.
+import { markdownCode, markdownText } from '../report/markdown.ts';
 import semver from 'semver';
 import type { ArtifactType, Catalog } from '../model/catalog.ts';
 
@@ -159,8 +160,9 @@ export function diffCatalogs(from: Catalog, to: Catalog): CatalogChanges {
   };
 }
 
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-const text = (s: string) => s.replace(/[|<>\r\n]/g, ' ');
+// Names and media types are contributed text: shown literally (no links, images or HTML).
+const code = markdownCode;
+const text = markdownText;
 
 /** Release notes and PR text: what changed, and whether the catalog version is bumped enough. */
 export function changesMarkdown(changes: CatalogChanges): string {

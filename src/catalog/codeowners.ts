@@ -7,6 +7,12 @@ import type { Catalog } from '../model/catalog.ts';
 /** Owns everything without a more specific line, and co-owns every type so no review is stuck. */
 export const DEFAULT_OWNER = '@artifact-types/maintainers';
 
+/**
+ * What runs with the repository's tokens or decides what the checks accept: the catalog maintainers
+ * alone review it. Written last (the last matching pattern wins), so no type's line can take it over.
+ */
+export const TRUSTED_PATHS = ['/.github/', '/CODEOWNERS', '/scripts/', '/src/', '/schemas/', '/package.json', '/package-lock.json'];
+
 export function renderCodeowners(catalog: Catalog): string {
   const lines = [
     '# Generated from definitions/*/definition.json "maintainers" by `npm run codeowners`; do not edit.',
@@ -18,6 +24,8 @@ export function renderCodeowners(catalog: Catalog): string {
     const owners = [...new Set([...type.maintainers, DEFAULT_OWNER])];
     lines.push(`/definitions/${type.id}/ ${owners.join(' ')}`);
   }
+  lines.push('', '# Workflows, the checker and this file: the catalog maintainers only (keep "Require review from Code Owners" on).');
+  for (const trusted of TRUSTED_PATHS) lines.push(`${trusted} ${DEFAULT_OWNER}`);
   return `${lines.join('\n')}\n`;
 }
 

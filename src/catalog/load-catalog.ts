@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import { catalogProblems } from './verify-catalog.ts';
+import { catalogConfigSchemaProblems } from '../checks/config-schema.ts';
 
 export class CatalogError extends Error {
   constructor(
@@ -33,6 +34,11 @@ export async function readCatalogFile(file: string): Promise<Catalog> {
   const problems = catalogProblems(catalog);
   if (problems.length > 0) {
     throw new CatalogError(`${file} is not a valid artifact-types catalog (schemas/catalog.schema.json):\n${problems.map((p) => `  ${p.message}`).join('\n')}\nrebuild it from definitions/ with \`npm run build\` instead of editing it`);
+  }
+  // Schemas run on every classify: the checker's limits hold for a catalog built elsewhere too.
+  const schemaProblems = await catalogConfigSchemaProblems(catalog);
+  if (schemaProblems.length > 0) {
+    throw new CatalogError(`${file} has config schemas the checker refuses:\n${schemaProblems.map((p) => `  ${p}`).join('\n')}\nrebuild it from definitions/ with \`npm run build\` (the checker runs first)`);
   }
   return catalog;
 }

@@ -71,8 +71,19 @@ export function passFailSchemaAjv() {
   return passFailAjv;
 }
 
+let classifyAjv: ReturnType<typeof ownAjv> | null = null;
+/**
+ * The contributed-schema instance classify validates configs with (API and CLI): it stops at the first
+ * error, as the package's standalone validators do. allErrors on a config anyone can send built every
+ * error of a 2,000,000-item array before 20 were kept: seconds and hundreds of MB per request.
+ */
+export function classifySchemaAjv() {
+  classifyAjv ??= ownAjv({ allErrors: false });
+  return classifyAjv;
+}
+
 let contributedAjv: ReturnType<typeof ownAjv> | null = null;
-/** The instance contributed config schemas compile in: strict, own properties only, no $data, no loading. */
+/** The instance contributed config schemas compile in: strict, own properties only, no $data, no loading. Lists every error: for the checker's own examples only. */
 export function contributedSchemaAjv() {
   contributedAjv ??= ownAjv({ allErrors: true });
   return contributedAjv;

@@ -8,35 +8,14 @@ import { at } from './context.ts';
 import { contributedSchemaAjv, passFailSchemaAjv } from './ajv.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { visible } from '../catalog/visible-text.ts';
+import { escapePointer as esc, isNode, walkSchema, type Node } from './schema-walk.ts';
+import { parseJsonSource } from '../catalog/json-source.ts';
+import type { Catalog } from '../model/catalog.ts';
 
 export const SCHEMA_LIMITS = { depth: 24, nodes: 5000, enum: 500, patternLength: 500 };
 
-const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
-const SCHEMA_VALUES = ['items', 'not', 'if', 'then', 'else', 'additionalProperties', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'additionalItems'];
-const SCHEMA_ARRAYS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
-
-type Node = Record<string, unknown>;
-const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
-const esc = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
-
-/** Visits every subschema with its pointer and nesting depth. */
-function walk(schema: unknown, visit: (node: Node, pointer: string, depth: number) => void, pointer = '', depth = 0): void {
-  if (!isNode(schema)) return;
-  visit(schema, pointer, depth);
-  for (const key of SCHEMA_MAPS) {
-    const map = schema[key];
-    if (isNode(map)) for (const [name, sub] of Object.entries(map)) walk(sub, visit, `${pointer}/${key}/${esc(name)}`, depth + 1);
-  }
-  for (const key of SCHEMA_VALUES) walk(schema[key], visit, `${pointer}/${key}`, depth + 1);
-  for (const key of SCHEMA_ARRAYS) {
-    const list = schema[key];
-    if (Array.isArray(list)) list.forEach((sub, i) => walk(sub, visit, `${pointer}/${key}/${i}`, depth + 1));
-  }
-}
-
-/** Keywords that apply a subschema to the same instance: a $ref loop through only these never ends. */
-const SAME_INSTANCE_VALUES = ['not', 'if', 'then', 'else'];
-const SAME_INSTANCE_ARRAYS = ['allOf', 'anyOf', 'oneOf'];
+/** Keywords that refer to another subschema (ajv rejects $recursiveRef other than "#" but it is one all the same). */
+const REF_KEYWORDS = ['$ref', '$dynamicRef', '$recursiveRef'] as const;
 
 /** Where a local $ref or $dynamicRef can land: "#", "#/json/pointer", or "#name" ($anchor, $dynamicAnchor). */
 function refTargets(ref: string, nodes: Map<string, Node>): string[] {
@@ -51,20 +30,15 @@ function refTargets(ref: string, nodes: Map<string, Node>): string[] {
 }
 
 /**
- * The $ref that closes a loop of subschemas applied to the same instance (e.g. a $ref to an ancestor
- * through allOf only): ajv compiles some of these and then recurses without end on any input.
+ * The $ref that closes a loop of subschemas applied to the same value (e.g. a $ref to an ancestor
+ * through allOf or dependencies only): ajv compiles some of these and then recurses without end on any
+ * input. `steps` holds the walk's same-value edges: parent to child through a keyword that does not move into the data.
  */
-function refCycle(nodes: Map<string, Node>): string | null {
+function refCycle(nodes: Map<string, Node>, steps: Map<string, string[]>): string | null {
   const edges = new Map<string, Array<{ to: string; via: string | null }>>();
   for (const [pointer, node] of nodes) {
-    const out: Array<{ to: string; via: string | null }> = [];
-    for (const key of SAME_INSTANCE_VALUES) if (nodes.has(`${pointer}/${key}`)) out.push({ to: `${pointer}/${key}`, via: null });
-    for (const key of [...SAME_INSTANCE_ARRAYS, 'dependentSchemas']) {
-      const list = node[key];
-      const names = Array.isArray(list) ? list.map((_, i) => String(i)) : isNode(list) && key === 'dependentSchemas' ? Object.keys(list).map(esc) : [];
-      for (const name of names) if (nodes.has(`${pointer}/${key}/${name}`)) out.push({ to: `${pointer}/${key}/${name}`, via: null });
-    }
-    for (const key of ['$ref', '$dynamicRef'] as const) {
+    const out: Array<{ to: string; via: string | null }> = (steps.get(pointer) ?? []).map((to) => ({ to, via: null }));
+    for (const key of REF_KEYWORDS) {
       const ref = node[key];
       if (typeof ref === 'string' && ref.startsWith('#')) for (const to of refTargets(ref, nodes)) out.push({ to, via: `${pointer}/${key}` });
     }
@@ -158,12 +132,14 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
   const regexes: Array<Promise<void>> = [];
   const subschemas = new Map<string, Node>();
   const budget: RegexBudget = { spentMs: 0 };
-  walk(source.value, (node, pointer, depth) => {
+  const steps = new Map<string, string[]>();
+  walkSchema(source.value, ({ node, pointer, depth, parent, sameValue }) => {
     nodes++;
     subschemas.set(pointer, node);
+    if (sameValue && parent !== null) (steps.get(parent) ?? steps.set(parent, []).get(parent)!).push(pointer);
     if (pointer !== '' && node.$id !== undefined) rule(`${pointer}/$id`, 'remote-ref', '$id inside a subschema changes what "#" refers to from there on', 'remove it; only the root may have an $id');
     if (depth === SCHEMA_LIMITS.depth + 1) rule(pointer, 'limits', `subschemas nest deeper than ${SCHEMA_LIMITS.depth} levels`, 'flatten the schema, using $defs for shared parts');
-    for (const key of ['$ref', '$dynamicRef'] as const) {
+    for (const key of REF_KEYWORDS) {
       const ref = node[key];
       if (typeof ref === 'string' && !ref.startsWith('#')) rule(`${pointer}/${key}`, 'remote-ref', `${key} "${visible(ref.slice(0, 80))}" points outside this schema`, 'copy what it refers to into $defs and use "#/$defs/…"');
     }
@@ -193,8 +169,8 @@ async function structuralFindings(source: JsonSource): Promise<Finding[]> {
   await Promise.all(regexes);
   if (nodes > SCHEMA_LIMITS.nodes) findings.push(at(source, '', 'config-schema/limits', `has ${nodes} subschemas (limit ${SCHEMA_LIMITS.nodes})`, 'simplify the schema'));
   else {
-    const cycle = refCycle(subschemas);
-    if (cycle) rule(cycle, 'ref-cycle', 'this reference loops back to a schema applied to the same value (through $ref, allOf, anyOf, oneOf, not or if only): validation would never end', 'make the recursion go through properties or items, so each step moves into the data');
+    const cycle = refCycle(subschemas, steps);
+    if (cycle) rule(cycle, 'ref-cycle', 'this reference loops back to a schema applied to the same value (through $ref and keywords such as allOf, anyOf, oneOf, not, if, dependentSchemas or dependencies only): validation would never end', 'make the recursion go through properties or items, so each step moves into the data');
   }
   return findings;
 }
@@ -240,3 +216,19 @@ export const configSchema: DefinitionRule = async ({ source }) => {
     if (reporting) contributedSchemaAjv().removeSchema(schema.value as object);
   }
 };
+
+/**
+ * The same structural checks for the config schemas of a catalog built elsewhere (a catalog.json
+ * file, a pulled catalog artifact): its digests prove only that it is self-consistent, so a hostile
+ * build could carry a slow regex or a $ref loop the checker would have refused. One line per problem.
+ */
+export async function catalogConfigSchemaProblems(catalog: Catalog): Promise<string[]> {
+  const problems: string[] = [];
+  for (const type of catalog.types) {
+    if (!type.configSchema) continue;
+    const parsed = parseJsonSource({ file: `config schema of ${type.id}`, text: JSON.stringify(type.configSchema) });
+    const findings = parsed.ok ? [...parsed.findings, ...(await structuralFindings(parsed.source))] : parsed.findings;
+    for (const f of findings.filter((f) => f.severity === 'error').slice(0, 3)) problems.push(`type ${type.id}: ${f.rule}: ${f.message}`);
+  }
+  return problems;
+}

@@ -2,7 +2,7 @@
 // it. Missing permission (a fork PR's read-only token, a 403) or a rate limit is written to the job
 // log and returns normally: the comment is a courtesy, the check itself already passed or failed.
 import type { Octokit } from '@octokit/rest';
-import { MARKER, MAX_BODY } from './pr-report.ts';
+import { GITHUB_COMMENT_LIMIT, MARKER, MAX_BODY, POSTER_NOTE_ROOM } from './pr-report.ts';
 
 export interface PostCommentOptions {
   octokit: Octokit;
@@ -47,8 +47,8 @@ export async function postComment(options: PostCommentOptions): Promise<PostResu
   const { octokit, owner, repo, issueNumber } = options;
   const log = options.log ?? ((message: string) => process.stdout.write(`${message}\n`));
   const botLogin = options.botLogin ?? 'github-actions[bot]';
-  if (!options.body.startsWith(MARKER) || options.body.length > MAX_BODY) {
-    throw new Error(`the report body must start with ${MARKER} and be at most ${MAX_BODY} characters (got ${options.body.length})`);
+  if (!options.body.startsWith(MARKER) || options.body.length > GITHUB_COMMENT_LIMIT) {
+    throw new Error(`the report body must start with ${MARKER} and be at most ${GITHUB_COMMENT_LIMIT} characters (got ${options.body.length})`);
   }
   try {
     const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
@@ -95,7 +95,24 @@ export async function postUntrustedReport(options: Omit<PostCommentOptions, 'iss
     log(`::warning title=PR report not posted::${EXPLAIN[reason]} (HTTP ${(error as HttpError).status})`);
     return { action: 'skipped', reason };
   }
-  return postComment({ ...options, issueNumber, body: body.replace(/@/g, '&#64;') });
+  return postComment({ ...options, issueNumber, body: withPosterNote(body.replace(/@/g, '&#64;'), options.headSha) });
+}
+
+/**
+ * The poster's own note, first under the marker: the rest of the comment was built by the PR's own
+ * validate run, which a fork's author controls, so readers must not take it as the maintainers' word.
+ * Added here, by the default branch's code, so no pull request can leave it out.
+ */
+export function posterNote(headSha: string): string {
+  const commit = /^[0-9a-f]{40}$/.test(headSha) ? ` at commit <code>${headSha.slice(0, 12)}</code>` : '';
+  return `> [!NOTE]\n> The report below comes from this pull request's own check (the validate workflow on its code${commit}). For a pull request from a fork, its author controls that run and so this text: the check's status on the pull request is what counts.\n\n`;
+}
+
+export function withPosterNote(body: string, headSha: string): string {
+  const note = posterNote(headSha);
+  if (note.length + 1 > POSTER_NOTE_ROOM) throw new Error('the poster note outgrew its room');
+  // The note ends with a blank line, so no text of the report can continue its paragraph.
+  return `${MARKER}\n${note}${body.slice(MARKER.length).replace(/^\n+/, '')}`;
 }
 
 function refuse(log: (message: string) => void, reason: string): { action: 'refused'; reason: string } {

@@ -7,11 +7,16 @@ import type { ArtifactType, Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import { location, summarize } from '../report/text.ts';
 import { PLACEHOLDER } from '../model/placeholder.ts';
+import { markdownText } from '../report/markdown.ts';
 
 /** Hidden marker the executor finds its own comment by. */
 export const MARKER = '<!-- artifact-types:pr-report -->';
 /** GitHub refuses comment bodies longer than this. */
-export const MAX_BODY = 65_536;
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** The report stays this much under GitHub's limit: room for the note the (trusted) poster puts above it. */
+export const POSTER_NOTE_ROOM = 1024;
+/** The longest report the check may build. */
+export const MAX_BODY = GITHUB_COMMENT_LIMIT - POSTER_NOTE_ROOM;
 
 export interface PrReportInput {
   /** Repository-relative paths changed by the PR. */
@@ -29,7 +34,7 @@ export interface PrReportInput {
   definitionsDir?: string;
 }
 
-/** Text in Markdown tables and HTML: no pipes, no tags, no line breaks, no @mentions. */
+/** Text for an HTML attribute value (or HTML text): no pipes, no tags, no line breaks, no @mentions. Markdown text uses markdownText. */
 export function escapeText(s: string): string {
   return s
     .replace(/&/g, '&amp;')
@@ -41,10 +46,10 @@ export function escapeText(s: string): string {
     .replace(/[\r\n]+/g, ' ');
 }
 
-/** A code span that survives any content (backticks inside are replaced; code spans never mention). */
-function code(s: string): string {
-  return `<code>${escapeText(s).replace(/`/g, '&#96;')}</code>`;
-}
+/** Contributed text: shown literally (no link, image, HTML, mention or table cell break). */
+const text = markdownText;
+/** Code in HTML code tags, so entities work inside: no mention (even in raw text), no cell break, no link. */
+const code = (s: string) => `<code>${markdownText(s)}</code>`;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -82,7 +87,7 @@ function previewRow(id: string, input: PrReportInput, changes: CatalogChanges | 
     ...(type.status === 'deprecated' ? [`deprecated${type.replacedBy ? `, use ${code(type.replacedBy)}` : ''}`] : []),
     ...(JSON.stringify(type).includes(PLACEHOLDER) ? [`⚠️ still has ${code(PLACEHOLDER)} placeholders`] : []),
   ];
-  const name = `**${escapeText(type.displayName)}**<br>${code(type.id)}${notes.length ? `<br>${notes.join(', ')}` : ''}`;
+  const name = `**${text(type.displayName)}**<br>${code(type.id)}${notes.length ? `<br>${notes.join(', ')}` : ''}`;
   const mediaTypes = [...identifyingSignals(type), ...type.layers.filter((l) => !l.identifying).map((l) => `layer ${code(l.mediaType)}`)];
   const actions = type.tools.flatMap((tool) => (['pull', 'push', 'run'] as const).filter((k) => tool[k]).map((k) => `${k}: ${code(tool[k]!)}`));
   const change = changes?.changed.find((c) => c.id === id);
@@ -101,13 +106,13 @@ function versionSection(input: PrReportInput, changes: CatalogChanges | null): s
     if (changes.bump === 'none') lines.push('- Catalog: no artifact type changed, so no version bump is needed.');
     else lines.push(`- Catalog: these changes need a **${changes.bump}** bump; ${escapeText(changes.from.version)} → ${escapeText(changes.to.version)} ${changes.versionOk ? '✅' : '❌ (set "version" in definitions/catalog.json)'}`);
   }
-  for (const f of versionFindings) lines.push(`- ❌ ${code(location(f))}: ${escapeText(f.message)}${f.fix ? ` (fix: ${escapeText(f.fix)})` : ''}`);
+  for (const f of versionFindings) lines.push(`- ❌ ${code(location(f))}: ${text(f.message)}${f.fix ? ` (fix: ${text(f.fix)})` : ''}`);
   if (!changes && versionFindings.length === 0) lines.push('- The checker found no version problems.');
   return [...lines, ''];
 }
 
 const FINDINGS_HEADER = ['### Findings', '', '| Where | Severity | Rule | Problem | Fix |', '| --- | --- | --- | --- | --- |'];
-const findingRow = (f: Finding) => `| ${code(location(f))} | ${f.severity === 'error' ? '❌ error' : '⚠️ warning'} | ${code(f.rule)} | ${escapeText(f.message)} | ${escapeText(f.fix ?? '')} |`;
+const findingRow = (f: Finding) => `| ${code(location(f))} | ${f.severity === 'error' ? '❌ error' : '⚠️ warning'} | ${code(f.rule)} | ${text(f.message)} | ${text(f.fix ?? '')} |`;
 
 /** The whole comment body; always under MAX_BODY characters (findings are cut first, then rows). */
 export function buildPrReport(input: PrReportInput): string {
@@ -135,7 +140,7 @@ export function buildPrReport(input: PrReportInput): string {
       : ['### Types in this pull request', '', '| Logo | Type | Media types | Actions | Version |', '| --- | --- | --- | --- | --- |', ...previewRows.slice(0, n), ...(n < previewRows.length ? [`| | … | ${previewRows.length - n} more types are not shown | | |`] : []), ''];
   const versions = versionSection(input, changes);
   const notes = changes && changes.bump !== 'none' ? ['<details><summary>Release notes for this change</summary>', '', changesMarkdown(changes).replace(/@/g, '&#64;'), '</details>', ''] : [];
-  const foot = ['<sub>Posted by the artifact-types workflow; updated on every push. The full table is in the job summary.</sub>', ''];
+  const foot = ["<sub>Built by this pull request's own validate run; updated on every push. The full table is in the job summary.</sub>", ''];
 
   const fixed = (parts: string[][]) => parts.map((p) => p.join('\n')).join('\n');
   const rows = shown.map(findingRow);

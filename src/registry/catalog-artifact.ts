@@ -3,13 +3,15 @@
 // verifies every blob, the catalog digest and every logo before writing anything.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { LIMITS } from '../catalog/load.ts';
 import { catalogProblems } from '../catalog/verify-catalog.ts';
+import { catalogConfigSchemaProblems } from '../checks/config-schema.ts';
 import { writeFileAtomic } from '../catalog/write-atomic.ts';
 import type { Catalog } from '../model/catalog.ts';
 import type { Credentials } from './auth.ts';
 import { RegistryClient, sha256Digest, type Descriptor } from './client.ts';
 import { RegistryError } from './errors.ts';
-import { packLogos, unpackLogos } from './logos-tar.ts';
+import { logoLimits, packLogos, unpackLogos } from './logos-tar.ts';
 import { formatReference, parseReference } from './reference.ts';
 
 export const CATALOG_ARTIFACT_TYPE = 'application/vnd.artifact-types.catalog.v1';
@@ -24,7 +26,6 @@ export const EMPTY_DESCRIPTOR: Descriptor = {
   data: 'e30=',
 };
 const MAX_CATALOG_BYTES = 64 * 1024 * 1024;
-const MAX_LOGO_BYTES = 1024 * 1024;
 
 export interface RegistryOptions {
   credentials?: Credentials;
@@ -162,7 +163,6 @@ export async function fetchCatalog(reference: string, options: RegistryOptions =
   const catalogLayer = layer(manifest, CATALOG_LAYER_MEDIA_TYPE, where);
   const logosLayer = layer(manifest, LOGOS_LAYER_MEDIA_TYPE, where);
   const catalogBytes = await client.getBlob(ref.repository, catalogLayer, MAX_CATALOG_BYTES);
-  const logosTar = await client.getBlob(ref.repository, logosLayer, MAX_CATALOG_BYTES);
   let catalog: Catalog;
   try {
     catalog = JSON.parse(catalogBytes.toString('utf8')) as Catalog;
@@ -174,10 +174,23 @@ export async function fetchCatalog(reference: string, options: RegistryOptions =
   if (annotations[DIGEST_ANNOTATION] !== catalog.digest) {
     throw new RegistryError(`${where}: the manifest annotation ${DIGEST_ANNOTATION} (${String(annotations[DIGEST_ANNOTATION])}) does not match the catalog digest ${catalog.digest}`, { code: 'DIGEST_INVALID' });
   }
-  const unpacked = await unpackLogos(logosTar, MAX_LOGO_BYTES);
-  const logos = new Map<string, Buffer>();
   for (const type of catalog.types) {
     if (!LOGO_ID.test(type.id)) throw new RegistryError(`${where}: type id "${type.id}" is not a valid id`, { code: 'MANIFEST_INVALID' });
+  }
+  // Its digests prove only that it is self-consistent: its config schemas (run on every classify) must pass the checker's limits.
+  const schemaProblems = await catalogConfigSchemaProblems(catalog);
+  if (schemaProblems.length > 0) throw new RegistryError(`${where}: the catalog has config schemas the checker refuses: ${schemaProblems.join('; ')}`, { code: 'CATALOG_INVALID' });
+  // The catalog says which logos to expect, so it bounds the logos layer: its size, and what it may inflate to.
+  const limits = logoLimits(new Set(catalog.types.map((t) => t.id)), LIMITS.logo);
+  const logosTar = await client.getBlob(ref.repository, logosLayer, limits.maxTotalBytes);
+  let unpacked: Map<string, Buffer>;
+  try {
+    unpacked = await unpackLogos(logosTar, limits);
+  } catch (error) {
+    throw error instanceof RegistryError ? new RegistryError(`${where}: ${error.message}`, { code: error.code }) : error;
+  }
+  const logos = new Map<string, Buffer>();
+  for (const type of catalog.types) {
     const logo = unpacked.get(type.id);
     if (!logo) throw new RegistryError(`${where}: the logos layer has no logos/${type.id}.svg`, { code: 'BLOB_UNKNOWN' });
     if (sha256Digest(logo) !== type.logo.sha256) throw new RegistryError(`${where}: logos/${type.id}.svg does not match its digest in the catalog`, { code: 'DIGEST_INVALID' });

@@ -1,6 +1,8 @@
 // The logos layer: logos/<id>.svg in a gzipped tar, made and read with the `tar` package. Reading
-// never touches the disk: only regular files named logos/<id>.svg are taken, so a hostile archive
-// cannot write outside the output directory or plant links.
+// never touches the disk: only regular files named logos/<id>.svg for an id of the catalog are taken,
+// so a hostile archive cannot write outside the output directory or plant links; and it is bounded
+// (entries, inflated bytes, bytes per logo), so a small layer cannot cost gigabytes.
+import { createGunzip } from 'node:zlib';
 import { create, Parser, type ReadEntry } from 'tar';
 import { RegistryError } from './errors.ts';
 
@@ -15,34 +17,76 @@ export async function packLogos(cwd: string, files: string[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Reads logos/<id>.svg entries from a gzipped tar into memory; anything else is ignored. */
-export async function unpackLogos(archive: Buffer, maxEntryBytes: number): Promise<Map<string, Buffer>> {
+export interface LogoLimits {
+  /** The catalog's type ids: only logos/<id>.svg of these are read. */
+  ids: ReadonlySet<string>;
+  /** Bytes one logo may have (the checker's limit). */
+  maxEntryBytes: number;
+  /** Entries of any kind the archive may hold. */
+  maxEntries: number;
+  /** Bytes the archive may inflate to, skipped entries included. */
+  maxTotalBytes: number;
+}
+
+/** What a catalog of these ids may carry: one logo each at the limit, plus tar headers and a little slack. */
+export function logoLimits(ids: ReadonlySet<string>, maxEntryBytes: number): LogoLimits {
+  return { ids, maxEntryBytes, maxEntries: ids.size + 16, maxTotalBytes: ids.size * (maxEntryBytes + 1024) + 64 * 1024 };
+}
+
+/**
+ * Reads the logos/<id>.svg entries of the catalog's ids from a gzipped tar into memory, inflating as
+ * it goes: a name is matched before its data is read (other entries are skipped), and the archive is
+ * refused as soon as it inflates past the limit, holds too many entries, repeats a logo or has one too big.
+ */
+export async function unpackLogos(archive: Buffer, limits: LogoLimits): Promise<Map<string, Buffer>> {
   const logos = new Map<string, Buffer>();
-  let problem: Error | null = null;
+  let problem: string | null = null;
+  let entries = 0;
+  let inflated = 0;
+  const gunzip = createGunzip();
   const parser = new Parser({
     strict: true,
     onReadEntry: (entry: ReadEntry) => {
       const match = LOGO_PATH.exec(entry.path);
-      if (!match || entry.type !== 'File' || entry.size > maxEntryBytes) {
-        entry.resume();
-        return;
+      const id = match?.[1];
+      if (++entries > limits.maxEntries) fail(`it holds more than ${limits.maxEntries} entries`);
+      else if (id && entry.type === 'File' && limits.ids.has(id)) {
+        if (logos.has(id)) fail(`logos/${id}.svg appears twice`);
+        else if (entry.size > limits.maxEntryBytes) fail(`logos/${id}.svg is ${entry.size} bytes (limit ${limits.maxEntryBytes})`);
+        else {
+          const parts: Buffer[] = [];
+          entry.on('data', (chunk: Buffer) => parts.push(chunk));
+          entry.on('end', () => logos.set(id, Buffer.concat(parts)));
+          return;
+        }
       }
-      const parts: Buffer[] = [];
-      entry.on('data', (chunk: Buffer) => parts.push(chunk));
-      entry.on('end', () => logos.set(match[1]!, Buffer.concat(parts)));
+      entry.resume();
     },
   });
-  await new Promise<void>((resolve) => {
-    parser.on('error', (error: Error) => {
-      problem ??= error;
-    });
-    parser.on('warn', (_code: string, message: string | Error) => {
-      problem ??= message instanceof Error ? message : new Error(message);
-    });
-    parser.on('end', () => resolve());
-    parser.on('close', () => resolve());
-    parser.end(archive);
+  let settle: () => void = () => {};
+  const done = new Promise<void>((resolve) => (settle = resolve));
+  function fail(message: string): void {
+    problem ??= message;
+    gunzip.destroy();
+    settle();
+  }
+  gunzip.on('data', (chunk: Buffer) => {
+    inflated += chunk.length;
+    if (inflated > limits.maxTotalBytes) return fail(`it inflates to more than ${limits.maxTotalBytes} bytes`);
+    // Inflate no faster than the parser reads, so memory holds a chunk or two, not the archive.
+    if (!parser.write(chunk)) {
+      gunzip.pause();
+      parser.once('drain', () => gunzip.resume());
+    }
   });
-  if (problem) throw new RegistryError(`the logos layer is not a valid gzipped tar: ${(problem as Error).message}`, { code: 'BLOB_UNKNOWN' });
+  gunzip.on('end', () => parser.end());
+  gunzip.on('error', (error: Error) => fail(`it is not valid gzip: ${error.message}`));
+  parser.on('error', (error: Error) => fail(error.message));
+  parser.on('warn', (_code: string, message: string | Error) => fail(message instanceof Error ? message.message : message));
+  parser.on('end', settle);
+  parser.on('close', settle);
+  gunzip.end(archive);
+  await done;
+  if (problem) throw new RegistryError(`the logos layer is refused: ${problem}`, { code: 'BLOB_UNKNOWN' });
   return logos;
 }

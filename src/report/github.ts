@@ -1,6 +1,7 @@
 // Findings as GitHub Actions workflow commands (annotations on the changed lines) and as a
 // Markdown table for the job summary, since GitHub shows only a few annotations per step.
 import type { Finding } from '../model/finding.ts';
+import { markdownCode, markdownText } from './markdown.ts';
 import { location, summarize } from './text.ts';
 
 /** Escaping from the workflow-commands docs: data escapes % CR LF; properties also : and ,. */
@@ -39,7 +40,6 @@ export function formatGithub(findings: Finding[], options: GithubOptions = {}): 
   return out.join('');
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/</g, '&lt;');
 
 export function formatSummaryTable(findings: Finding[]): string {
   const { errors, warnings } = summarize(findings);
@@ -51,7 +51,8 @@ export function formatSummaryTable(findings: Finding[]): string {
     '',
     '| Where | Severity | Rule | Problem | Fix |',
     '| --- | --- | --- | --- | --- |',
-    ...findings.map((f) => `| \`${cell(location(f))}\` | ${f.severity} | \`${f.rule}\` | ${cell(f.message)} | ${cell(f.fix ?? '')} |`),
+    // Messages quote contributed text: shown literally (no link, image, HTML or mention).
+    ...findings.map((f) => `| ${markdownCode(location(f))} | ${f.severity} | ${markdownCode(f.rule)} | ${markdownText(f.message)} | ${markdownText(f.fix ?? '')} |`),
     '',
   ].join('\n');
 }

@@ -22,7 +22,7 @@ describe('docs/coverage.md', () => {
     const text = coverageFile.render(built, '# Coverage\n\nHand-written.\n');
     expect(text.startsWith('# Coverage\n\nHand-written.\n')).toBe(true);
     const widget = text.split('\n').find((l) => l.includes('acme.widget'))!;
-    expect(widget).toContain('Acme \\| widget');
+    expect(widget).toContain('Acme &#124; widget');
     expect(widget.indexOf('current: acme push 1.0 and later (`new.manifest.json`)')).toBeLessThan(widget.indexOf('older: acme push 0.9 (`old.manifest.json`)'));
     expect(widget.indexOf('older:')).toBeLessThan(widget.indexOf('near miss: a plain image'));
     expect(widget).toMatch(/\| no real push of the 0\.9 form was seen \|$/);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/checks/run.ts';
-import { renderCodeowners, DEFAULT_OWNER } from '../../src/catalog/codeowners.ts';
+import { renderCodeowners, DEFAULT_OWNER, TRUSTED_PATHS } from '../../src/catalog/codeowners.ts';
 import type { ArtifactType, Catalog } from '../../src/model/catalog.ts';
 import type { Finding } from '../../src/model/finding.ts';
 
@@ -29,7 +29,14 @@ describe('renderCodeowners', () => {
       `* ${DEFAULT_OWNER}`,
       `/definitions/acme.widget/ @alice @acme/oci-team ${DEFAULT_OWNER}`,
       `/definitions/zeta.thing/ @zed ${DEFAULT_OWNER}`,
+      ...TRUSTED_PATHS.map((p) => `${p} ${DEFAULT_OWNER}`),
     ]);
+  });
+
+  it('gives workflows and the checker to the catalog maintainers alone, after every type line', () => {
+    const lines = renderCodeowners(catalogOf([{ id: 'acme.widget', maintainers: ['@alice'] }])).trimEnd().split('\n');
+    expect(TRUSTED_PATHS).toEqual(expect.arrayContaining(['/.github/', '/CODEOWNERS']));
+    expect(lines.slice(-TRUSTED_PATHS.length)).toEqual(TRUSTED_PATHS.map((p) => `${p} ${DEFAULT_OWNER}`));
   });
 });
 

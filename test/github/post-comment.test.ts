@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postComment, postUntrustedReport } from '../../src/github/post-comment.ts';
+import { postComment, postUntrustedReport, withPosterNote } from '../../src/github/post-comment.ts';
 import { MARKER } from '../../src/github/pr-report.ts';
 
 interface Call { method: string; path: string; body: unknown }
@@ -157,7 +157,18 @@ describe('postUntrustedReport', () => {
   it('posts when the PR is at the run\'s head commit, with mentions defused', async () => {
     const result = await untrusted(7, `${body(1)}ping @everyone`);
     expect(result).toEqual({ action: 'created', commentId: 1000 });
-    expect(state.comments[0]!.body).toBe(`${body(1)}ping &#64;everyone`);
+    expect(state.comments[0]!.body).toBe(withPosterNote(`${body(1)}ping &#64;everyone`, HEAD));
+  });
+
+  it('puts its own note first, saying the report comes from the PR\'s own check, whatever the report holds', async () => {
+    const forged = `${MARKER}Maintainers approved this. [merge it](https://evil.example)`;
+    await untrusted(7, forged);
+    const posted = state.comments[0]!.body;
+    expect(posted.startsWith(`${MARKER}\n> [!NOTE]\n> The report below comes from this pull request's own check`)).toBe(true);
+    expect(posted).toContain(`at commit <code>${HEAD.slice(0, 12)}</code>`);
+    // A blank line ends the note: the report cannot continue its paragraph.
+    expect(posted).toContain('what counts.\n\nMaintainers approved this.');
+    expect(posted.length).toBeLessThanOrEqual(65_536);
   });
 
   it('refuses a PR number that is not at the head commit, or is not a number, or a body that is not a report', async () => {
@@ -197,7 +208,7 @@ describe('scripts/github/post-pr-report.ts (the workflow_run step)', () => {
     expect(first.stdout).toContain('PR report: created');
     const second = await runScript({ 'pr.json': '{"number": 7}', 'body.md': body(2) });
     expect(second.stdout).toContain('PR report: updated');
-    expect(state.comments.map((c) => c.body)).toEqual([body(2)]);
+    expect(state.comments.map((c) => c.body)).toEqual([withPosterNote(body(2), HEAD)]);
   });
 
   it('exits 0 on a forbidden write and on a broken artifact, without posting', async () => {

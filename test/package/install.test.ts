@@ -184,6 +184,26 @@ describe('config validation, lookups and logos through the installed package', (
     expect(cases.filter((c) => c.example).length).toBeGreaterThan(0);
   });
 
+  it('bounds the work of a hostile config: 2,000,000 diff_ids get one finding at once, a deep config no stack overflow (issue #18)', async () => {
+    const manifest = examples.find((e) => e.id === 'opencontainers.image' && e.role === 'manifest')!;
+    const answer = await node('hostile-config.mjs', `
+      import { classify, validateConfig } from 'artifact-types';
+      const config = { architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: Array.from({ length: 2_000_000 }, (_, i) => i % 10) } };
+      let deep = {};
+      for (let i = 0; i < 100000; i++) deep = { config: deep };
+      const started = performance.now();
+      const direct = validateConfig('opencontainers.image', config);
+      const classified = classify(JSON.parse(process.argv[2] ? (await import('node:fs')).readFileSync(process.argv[2], 'utf8') : 'null'), { config });
+      const ms = performance.now() - started;
+      console.log(JSON.stringify({ direct, conformance: classified.conformance, id: classified.id, deep: validateConfig('opencontainers.image', deep), ms }));
+    `, ['--disallow-code-generation-from-strings'], manifest.value);
+    expect(answer.direct).toEqual([{ pointer: '', message: expect.stringMatching(/^config has more than 100000 values: too large to check/) }]);
+    expect(answer.id).toBe('opencontainers.image');
+    expect(answer.conformance.filter((c: { code: string }) => c.code === 'config-schema')).toHaveLength(1);
+    expect(answer.deep).toEqual([{ pointer: '', message: expect.stringMatching(/^config nests deeper than 64 levels/) }]);
+    expect(answer.ms).toBeLessThan(500);
+  });
+
   it('finds types by id and alias, media type uses with roles, and reads every logo', async () => {
     const answer = await node('lookups.mjs', `
       import { createRequire } from 'node:module';

@@ -19,7 +19,7 @@ import {
   sha256Digest,
 } from '../../src/registry/index.ts';
 import { startServer } from '../../src/server/index.ts';
-import { definitionsCatalog, DEFINITIONS, writeTestDist } from './catalog-fixture.ts';
+import { definitionsCatalog, DEFINITIONS, pushRaw, writeTestDist } from './catalog-fixture.ts';
 import { startRegistry, type RunningRegistry } from './registry-server.ts';
 
 let registry: RunningRegistry;
@@ -42,18 +42,6 @@ async function rejection(promise: Promise<unknown>): Promise<RegistryError> {
   const error = await promise.then(() => null, (e: unknown) => e);
   expect(error).toBeInstanceOf(RegistryError);
   return error as RegistryError;
-}
-
-/** Pushes a hand-made manifest (for tampering tests) and returns its reference. */
-async function pushRaw(tag: string, layers: Array<{ mediaType: string; content: Buffer }>, annotations: Record<string, string>, artifactType = CATALOG_ARTIFACT_TYPE): Promise<string> {
-  const client = new RegistryClient(registry.registry);
-  const repository = 'tampered/catalog';
-  await client.pushBlob(repository, Buffer.from('{}'));
-  const descriptors = [];
-  for (const layer of layers) descriptors.push({ mediaType: layer.mediaType, ...(await client.pushBlob(repository, layer.content)), skipped: undefined });
-  const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType, config: EMPTY_DESCRIPTOR, layers: descriptors.map(({ skipped, ...d }) => d), annotations };
-  await client.putManifest(repository, tag, Buffer.from(JSON.stringify(manifest)), 'application/vnd.oci.image.manifest.v1+json');
-  return `${registry.registry}/${repository}:${tag}`;
 }
 
 describe('catalog artifact', () => {
@@ -154,7 +142,7 @@ describe('catalog artifact', () => {
 
   it('refuses a catalog whose annotated digest does not match, and leaves the output untouched', async () => {
     const catalogBytes = await readFile(path.join(dist, 'catalog.json'));
-    const reference = await pushRaw('wrong-annotation', [
+    const reference = await pushRaw(registry, 'wrong-annotation', [
       { mediaType: CATALOG_LAYER_MEDIA_TYPE, content: catalogBytes },
       { mediaType: LOGOS_LAYER_MEDIA_TYPE, content: Buffer.from('not used') },
     ], { 'dev.artifact-types.catalog.digest': `sha256:${'0'.repeat(64)}` });
@@ -168,7 +156,7 @@ describe('catalog artifact', () => {
   it('refuses a catalog.json altered after it was built', async () => {
     const altered = JSON.parse(await readFile(path.join(dist, 'catalog.json'), 'utf8')) as Catalog;
     altered.types[0]!.displayName = 'Something else';
-    const reference = await pushRaw('altered', [
+    const reference = await pushRaw(registry, 'altered', [
       { mediaType: CATALOG_LAYER_MEDIA_TYPE, content: Buffer.from(JSON.stringify(altered)) },
       { mediaType: LOGOS_LAYER_MEDIA_TYPE, content: Buffer.from('x') },
     ], { 'dev.artifact-types.catalog.digest': altered.digest });
@@ -178,7 +166,7 @@ describe('catalog artifact', () => {
   });
 
   it('refuses an artifact that is not a catalog, and explains a missing tag', async () => {
-    const reference = await pushRaw('helm', [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', content: Buffer.from('chart') }], {}, 'application/vnd.cncf.helm.config.v1+json');
+    const reference = await pushRaw(registry, 'helm', [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', content: Buffer.from('chart') }], {}, 'application/vnd.cncf.helm.config.v1+json');
     const error = await rejection(pullCatalog(reference, path.join(work, 'helm')));
     expect(error.message).toContain('is not an artifact-types catalog: its artifactType is application/vnd.cncf.helm.config.v1+json');
 

@@ -8,6 +8,7 @@ import { sha256 } from '../../src/catalog/digest.ts';
 import { writeDist } from '../../src/catalog/dist.ts';
 import { runChecks } from '../../src/checks/run.ts';
 import type { Catalog } from '../../src/model/catalog.ts';
+import { CATALOG_ARTIFACT_TYPE, EMPTY_DESCRIPTOR, RegistryClient } from '../../src/registry/index.ts';
 
 export const DEFINITIONS = path.resolve(import.meta.dirname, '../../definitions');
 
@@ -41,4 +42,16 @@ export async function writeTestDist(dir: string): Promise<string> {
   }
   await writeDist(path.join(dir, 'dist'), catalog, root);
   return path.join(dir, 'dist', 'catalog.json');
+}
+
+/** Pushes a hand-made catalog manifest (for tampering tests) to `registry` and returns its reference. */
+export async function pushRaw(registry: { registry: string }, tag: string, layers: Array<{ mediaType: string; content: Buffer }>, annotations: Record<string, string>, artifactType = CATALOG_ARTIFACT_TYPE): Promise<string> {
+  const client = new RegistryClient(registry.registry);
+  const repository = 'tampered/catalog';
+  await client.pushBlob(repository, Buffer.from('{}'));
+  const descriptors = [];
+  for (const layer of layers) descriptors.push({ mediaType: layer.mediaType, ...(await client.pushBlob(repository, layer.content)), skipped: undefined });
+  const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType, config: EMPTY_DESCRIPTOR, layers: descriptors.map(({ skipped, ...d }) => d), annotations };
+  await client.putManifest(repository, tag, Buffer.from(JSON.stringify(manifest)), 'application/vnd.oci.image.manifest.v1+json');
+  return `${registry.registry}/${repository}:${tag}`;
 }

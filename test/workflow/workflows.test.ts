@@ -120,6 +120,12 @@ describe('workflow files', () => {
     expect(wf.jobs.release!.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!.with).toMatchObject({ ref: '${{ needs.regenerate.outputs.sha }}' });
   });
 
+  it('install tools only at an exact version (a job holding id-token or contents: write must not take whatever a range resolves to)', () => {
+    const installs = files.flatMap((file) => allSteps(workflows.get(file)!).flatMap((step) => [...(step.run ?? '').matchAll(/\b(?:npm\s+(?:install|i|add)\s+(?:--global|-g)|npx(?:\s+--yes|\s+-y)?)\s+(\S+)/g)].map((m) => `${file}: ${m[1]}`)));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) expect(install).toMatch(/: (?:@[\w.-]+\/)?[\w.-]+@\d+\.\d+\.\d+$/);
+  });
+
   it('release publishes with provenance only when the digest changed, and attaches catalog.json and notes', () => {
     const wf = workflows.get('release.yml')!;
     expect(wf.on).toMatchObject({ push: { branches: ['main'], paths: ['definitions/**'] } });
