@@ -1,4 +1,4 @@
-// `artifact-types ls <registry>`: every tagged artifact in a registry, what type it is, its logo and
+// `artifact-types ls <registry>`: every tagged artifact in a registry, what type it is (and by which signal) and
 // the tools' commands with the real registry, repository and tag filled in.
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -22,8 +22,9 @@ function detail(artifact: ListedArtifact): string[] {
 }
 
 export function formatListing(listing: RegistryListing): string {
-  const rows = listing.artifacts.map((a) => [a.reference, a.type ? a.type.displayName : 'unknown', a.logo ?? '-']);
-  const header = ['REFERENCE', 'TYPE', 'LOGO'];
+  // The type's id and the signal it was known by: a logo path means nothing in a terminal (JSON keeps `logo`).
+  const rows = listing.artifacts.map((a) => [a.reference, a.type ? a.type.displayName : 'unknown', a.type?.id ?? '-', a.type?.signal ?? '-']);
+  const header = ['REFERENCE', 'TYPE', 'ID', 'BY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const out = [header.map((h, i) => pad(h, widths[i]!)).join('  ').trimEnd()];
   listing.artifacts.forEach((artifact, i) => {
