@@ -45,9 +45,9 @@ function operation(path: string, method: string, op: Obj): string {
 <h3><span class="method method-${esc(method)}">${esc(method.toUpperCase())}</span> <code>${breakable(path)}</code></h3>
 <p>${esc(op.summary ?? '')}</p>
 ${op.description ? `<p class="note">${esc(op.description)}</p>` : ''}
-${paramRows ? `<h4>Parameters</h4><div class="scroll"><table><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Schema</th></tr></thead><tbody>${paramRows}</tbody></table></div>` : ''}
+${paramRows ? `<h4>Parameters</h4><div class="scroll" tabindex="0" role="region" aria-label="Parameters of ${esc(method.toUpperCase())} ${esc(path)}"><table><thead><tr><th>Name</th><th>In</th><th>Required</th><th>Schema</th></tr></thead><tbody>${paramRows}</tbody></table></div>` : ''}
 ${body ? `<h4>Request body${body.required ? ' (required)' : ''}</h4><p>${content(body.content)}</p>` : ''}
-<h4>Responses</h4><div class="scroll"><table><thead><tr><th>Status</th><th>Meaning</th><th>Body</th></tr></thead><tbody>${responses}</tbody></table></div>
+<h4>Responses</h4><div class="scroll" tabindex="0" role="region" aria-label="Responses of ${esc(method.toUpperCase())} ${esc(path)}"><table><thead><tr><th>Status</th><th>Meaning</th><th>Body</th></tr></thead><tbody>${responses}</tbody></table></div>
 </section>`;
 }
 
@@ -58,7 +58,7 @@ function schemaSection(name: string, schema: Obj): string {
     .join('');
   return `<section class="schema" id="schema-${esc(name)}"><h3>${esc(name)}</h3>
 ${schema.description ? `<p>${esc(schema.description)}</p>` : ''}
-${props ? `<div class="scroll"><table><thead><tr><th>Field</th><th>Required</th><th>Schema</th></tr></thead><tbody>${props}</tbody></table></div>` : `<p>${schemaText(schema)}</p>`}
+${props ? `<div class="scroll" tabindex="0" role="region" aria-label="Fields of ${esc(name)}"><table><thead><tr><th>Field</th><th>Required</th><th>Schema</th></tr></thead><tbody>${props}</tbody></table></div>` : `<p>${schemaText(schema)}</p>`}
 </section>`;
 }
 

@@ -107,9 +107,9 @@ ${type.replacedBy ? `<p class="notice">Replaced by <a href="/types/${esc(type.re
 ${signalTable(type)}
 </section>
 <section id="docs" class="docs">${renderMarkdown(state.docsMarkdown(type))}</section>
-<section id="layers"><h2>Layers</h2>${layers ? `<div class="scroll"><table><thead><tr><th>Media type</th><th>Format</th><th>Required</th><th>Identifies</th><th>Description</th></tr></thead><tbody>${layers}</tbody></table></div>` : '<p>No layers.</p>'}</section>
-${annotations ? `<section id="annotations"><h2>Annotations</h2><div class="scroll"><table><thead><tr><th>Key</th><th>Value</th><th>On</th><th>Identifies</th><th>Description</th></tr></thead><tbody>${annotations}</tbody></table></div></section>` : ''}
-${labels ? `<section id="config-labels"><h2>Config labels</h2><p class="hint">Labels in the image config (<code>config.Labels</code>); each identifies the type.</p><div class="scroll"><table><thead><tr><th>Label</th><th>Value</th><th>Description</th></tr></thead><tbody>${labels}</tbody></table></div></section>` : ''}
+<section id="layers"><h2>Layers</h2>${layers ? `<div class="scroll" tabindex="0" role="region" aria-label="Layers"><table><thead><tr><th>Media type</th><th>Format</th><th>Required</th><th>Identifies</th><th>Description</th></tr></thead><tbody>${layers}</tbody></table></div>` : '<p>No layers.</p>'}</section>
+${annotations ? `<section id="annotations"><h2>Annotations</h2><div class="scroll" tabindex="0" role="region" aria-label="Annotations"><table><thead><tr><th>Key</th><th>Value</th><th>On</th><th>Identifies</th><th>Description</th></tr></thead><tbody>${annotations}</tbody></table></div></section>` : ''}
+${labels ? `<section id="config-labels"><h2>Config labels</h2><p class="hint">Labels in the image config (<code>config.Labels</code>); each identifies the type.</p><div class="scroll" tabindex="0" role="region" aria-label="Config labels"><table><thead><tr><th>Label</th><th>Value</th><th>Description</th></tr></thead><tbody>${labels}</tbody></table></div></section>` : ''}
 <section id="config-schema"><h2>Config schema</h2>${type.configSchema ? json(type.configSchema, 'schema-json', 'config schema') : '<p>This type has no config schema.</p>'}</section>
 <section id="example"><h2>Example manifest</h2>${type.example ? json(type.example, 'example-json', 'example manifest') : '<p>No example.</p>'}
 ${notes ? `<h3>Examples in the catalog</h3><ul class="example-notes">${notes}</ul>` : ''}

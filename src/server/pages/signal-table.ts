@@ -60,5 +60,5 @@ export function signalTable(type: ArtifactType): string {
       return `<tr class="signal-${cls}"><td>${esc(r.role)}</td><td><code>${breakable(r.text)}</code>${flags}${r.note ? `<div class="note">${esc(r.note)}</div>` : ''}</td><td class="identifies">${identifies}</td><td>${evidenceList(r.evidence) || (id ? '<span class="missing">none given</span>' : '')}</td></tr>`;
     })
     .join('');
-  return `<div class="scroll"><table class="signals-table"><thead><tr><th>Role</th><th>String</th><th>Identifies</th><th>Evidence</th></tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<div class="scroll" tabindex="0" role="region" aria-label="Signals"><table class="signals-table"><thead><tr><th>Role</th><th>String</th><th>Identifies</th><th>Evidence</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
