@@ -21,7 +21,7 @@ function notFoundPage(current: StateRef, req: Request, error: HttpError): string
   const list = types.map((t) => `<li><a href="/types/${esc(t.id)}">${esc(t.displayName)}</a> <span class="id">${esc(t.id)}</span></li>`).join('');
   const body = `<section class="not-found">
 <h1>Not found</h1>
-<p>${esc(error.message)}</p>
+<p>${error.code === 'type-not-found' ? `There is no artifact type “${esc(asked)}” in this catalog.` : esc(error.message)}</p>
 ${list ? `<h2>Did you mean</h2><ul class="closest">${list}</ul>` : ''}
 <p>${asked ? `<a href="/?${esc(new URLSearchParams({ q: asked }).toString())}">Search the catalog for “${esc(asked)}”</a> or ` : ''}<a href="/">see every type</a>.</p>
 </section>`;
