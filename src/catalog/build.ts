@@ -20,7 +20,7 @@ export function buildEntry(source: DefinitionSource, definition: ArtifactTypeDef
     }
   }
   const logoText = source.logo?.text ?? '';
-  const firstExample = source.examples.find((e) => e.role === 'manifest');
+  const firstExample = source.examples.find((e) => e.role === 'manifest' && definition.examples?.[e.name]?.era === 'current') ?? source.examples.find((e) => e.role === 'manifest');
   const entry: Omit<ArtifactType, 'digest'> = {
     id: definition.id,
     displayName: definition.displayName,

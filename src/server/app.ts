@@ -12,7 +12,7 @@ import { jsonErrors, notFound, onlyMethods } from './errors.ts';
 import { Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { opsRouter } from './ops.ts';
-import { PAGES } from './pages/index.ts';
+import { htmlNotFound, PAGES } from './pages/index.ts';
 import { prepare, sendPrepared, type Prepared } from './prepared.ts';
 
 /** Every path the app answers and its methods (HEAD comes with GET); the OpenAPI test checks this list. */
@@ -120,6 +120,7 @@ export function createApp(options: AppOptions, parts: SharedParts = sharedParts(
 
   for (const route of allRoutes()) app.all(route.path, onlyMethods(route.methods));
   app.use(notFound);
+  app.use(htmlNotFound(current));
   app.use(jsonErrors);
   return app;
 }

@@ -51,16 +51,16 @@ describe('push, pull and ls commands', { timeout: 90_000 }, () => {
     expect(await readFile(path.join(out, 'catalog.json'))).toEqual(await readFile(catalogFile));
   });
 
-  it('ls prints each artifact with its type, logo and filled-in commands, and unknown ones with media types', async () => {
+  it('ls prints each artifact with its type, its id and signal, and filled-in commands, and unknown ones with media types', async () => {
     const ls = await runCli(['ls', `http://${registry.registry}`, '--catalog', catalogFile]);
     expect(ls.code).toBe(0);
     const lines = ls.stdout.split('\n');
-    expect(lines[0]).toMatch(/^REFERENCE\s+TYPE\s+LOGO$/);
-    expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/charts/web:1\\.0\\.0\\s+Helm chart\\s+logos/cncf\\.helm\\.chart\\.svg`));
+    expect(lines[0]).toMatch(/^REFERENCE\s+TYPE\s+ID\s+BY$/);
+    expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/charts/web:1\\.0\\.0\\s+Helm chart\\s+cncf\\.helm\\.chart\\s+config\\s*$`, 'm'));
     expect(ls.stdout).toContain(`helm pull: helm pull oci://${registry.registry}/charts/web --version 1.0.0`);
     expect(ls.stdout).toContain(`helm run: helm install {release} oci://${registry.registry}/charts/web --version 1.0.0`);
     // The catalog pushed by the first test lists as its own type, with its own commands.
-    expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/artifact-types/catalog:1\\.0\\.0\\s+artifact-types catalog\\s+logos/artifact-types\\.catalog\\.svg`));
+    expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/artifact-types/catalog:1\\.0\\.0\\s+artifact-types catalog\\s+artifact-types\\.catalog\\s+\\w+\\s*$`, 'm'));
     expect(ls.stdout).toContain(`artifact-types run: artifact-types serve --catalog-from ${registry.registry}/artifact-types/catalog:1.0.0`);
     expect(ls.stdout).toMatch(new RegExp(`${registry.registry}/misc/thing:v1\\s+unknown\\s+-`));
     expect(ls.stdout).toContain('artifactType application/vnd.example.unknown.v1, config application/vnd.oci.empty.v1+json, layers application/vnd.example.unknown.layer.v1');

@@ -1,4 +1,4 @@
-// `artifact-types ls <registry>`: every tagged artifact in a registry, what type it is, its logo and
+// `artifact-types ls <registry>`: every tagged artifact in a registry, what type it is (and by which signal) and
 // the tools' commands with the real registry, repository and tag filled in.
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -62,8 +62,9 @@ function typeCell(a: ListedArtifact): string {
 
 export function formatListing(listing: RegistryListing): string {
   const shown = topLevel(listing);
-  const rows = shown.map((a) => [a.reference, typeCell(a), a.logo ?? '-']);
-  const header = ['REFERENCE', 'TYPE', 'LOGO'];
+  // The type's id and the signal it was known by: a logo path means nothing in a terminal (JSON keeps `logo`).
+  const rows = shown.map((a) => [a.reference, typeCell(a), a.type?.id ?? '-', a.type?.signal ?? '-']);
+  const header = ['REFERENCE', 'TYPE', 'ID', 'BY'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const out = [header.map((h, i) => pad(h, widths[i]!)).join('  ').trimEnd()];
   shown.forEach((artifact, i) => {

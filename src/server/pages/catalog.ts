@@ -2,31 +2,43 @@
 // type's logo, name, identifying media types and tool commands. Paginated on the server so a
 // catalog of 10,000 types renders one page at a time; the script filters as you type.
 import { Router, type Request } from 'express';
-import type { ArtifactType, MediaTypeInfo } from '../../model/catalog.ts';
+import type { ArtifactType } from '../../model/catalog.ts';
 import type { StateRef } from '../api/types.ts';
 import { typeParam } from '../api/types.ts';
 import { HttpError } from '../errors.ts';
 import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { renderMarkdown, search, typeLinks, type CatalogState, type TypeSummary } from '../state.ts';
-import { esc, layout, toolCommands } from './layout.ts';
+import { breakable, esc, layout, toolCommands } from './layout.ts';
+import { signalTable } from './signal-table.ts';
+import { cardSignals, type CardSignal } from './signals.ts';
 
 export const PAGE_SIZE = 48;
 const HTML = 'text/html; charset=utf-8';
 const PAGE_CACHE = 'public, max-age=60, must-revalidate';
 
-export function card(s: TypeSummary): string {
+export function signalList(signals: CardSignal[]): string {
+  if (signals.length === 0) return '';
+  const items = signals.map((g) => `<li><span class="role">${esc(g.roles.join(' · '))}</span><code>${breakable(g.text)}</code>${g.generic ? ' <span class="fallback">fallback</span>' : ''}</li>`);
+  return `<ul class="signals" aria-label="Identified by">${items.join('')}</ul>`;
+}
+
+export function card(s: TypeSummary, signals: CardSignal[]): string {
   const status = s.status === 'deprecated' ? ' <span class="status">deprecated</span>' : '';
-  const media = s.mediaTypes.map((m) => `<li><code>${esc(m)}</code></li>`).join('');
   return `<li class="card" data-id="${esc(s.id)}">
 <img class="logo" src="${esc(s.links.logo)}" alt="" width="48" height="48" loading="lazy">
 <div class="body">
 <h2><a href="${esc(s.links.page)}">${esc(s.displayName)}</a>${status}</h2>
 <p class="id">${esc(s.id)}</p>
 <p class="desc">${esc(s.description)}</p>
-${media ? `<ul class="media">${media}</ul>` : ''}
+${signalList(signals)}
 ${toolCommands(s.tools)}
 </div>
 </li>`;
+}
+
+/** Each type's card signals, computed once per build. */
+export function signalsById(state: CatalogState): Map<string, CardSignal[]> {
+  return state.memo('page:signals', () => new Map(state.catalog.types.map((t) => [t.id, cardSignals(t)])));
 }
 
 function pageNumber(req: Request): number {
@@ -42,6 +54,7 @@ function listPage(state: CatalogState, q: string, page: number): string {
   const current = Math.min(page, pages);
   const start = (current - 1) * PAGE_SIZE;
   const shown = found.slice(start, start + PAGE_SIZE);
+  const signals = signalsById(state);
   const link = (p: number) => `/?${new URLSearchParams({ ...(q ? { q } : {}), ...(p > 1 ? { page: String(p) } : {}) })}`;
   const nav = `<nav class="pager" aria-label="Pages">
 ${current > 1 ? `<a id="prev" href="${esc(link(current - 1))}">Previous</a>` : '<span></span>'}
@@ -49,35 +62,33 @@ ${current > 1 ? `<a id="prev" href="${esc(link(current - 1))}">Previous</a>` : '
 ${current < pages ? `<a id="next" href="${esc(link(current + 1))}">Next</a>` : '<span></span>'}
 </nav>`;
   const count = found.length === 0 ? 'No types match.' : `${found.length} type${found.length === 1 ? '' : 's'}${q ? ` matching “${esc(q)}”` : ''}, showing ${start + 1}–${start + shown.length}`;
-  const body = `<p id="result-count" class="count" aria-live="polite">${count}</p>
+  const body = `<h1 class="visually-hidden">OCI artifact types</h1>
+<p id="result-count" class="count" aria-live="polite">${count}</p>
 <ul id="types" class="cards" data-page-size="${PAGE_SIZE}">
-${shown.map(card).join('\n')}
+${shown.map((t) => card(t, signals.get(t.id) ?? [])).join('\n')}
 </ul>
 ${nav}`;
   return layout({ title: q ? `${q} · ${state.catalog.name}` : `${state.catalog.name}: OCI artifact types`, body, catalogName: state.catalog.name, q, autofocus: true });
 }
 
-function mediaRows(title: string, list: MediaTypeInfo[]): string {
-  if (list.length === 0) return '';
-  const rows = list
-    .map((m) => {
-      const flags = [m.identifying === false ? 'not identifying' : '', m.generic ? 'generic' : '', m.legacy ? 'legacy' : '', m.deprecated ? 'deprecated' : ''].filter(Boolean).join(', ');
-      return `<tr><td><code>${esc(m.mediaType)}</code></td><td>${esc(flags)}</td><td>${esc(m.note ?? '')}</td></tr>`;
-    })
-    .join('');
-  return `<h3>${esc(title)}</h3><table><thead><tr><th>Media type</th><th>Flags</th><th>Note</th></tr></thead><tbody>${rows}</tbody></table>`;
-}
-
 function detailPage(state: CatalogState, type: ArtifactType): string {
   const links = typeLinks(type);
+  const yes = (b: boolean | undefined) => (b ? 'yes' : '');
   const layers = type.layers
-    .map((l) => `<tr><td><code>${esc(l.mediaType)}</code></td><td>${esc(l.format ?? '')}</td><td>${l.required ? 'yes' : ''}</td><td>${esc(l.description)}${l.deprecated ? ' <span class="status">deprecated</span>' : ''}</td></tr>`)
+    .map((l) => `<tr><td><code>${breakable(l.mediaType)}</code></td><td>${esc(l.format ?? '')}</td><td>${yes(l.required)}</td><td>${yes(l.identifying)}</td><td>${esc(l.description)}${l.deprecated ? ' <span class="status">deprecated</span>' : ''}</td></tr>`)
     .join('');
-  const annotations = type.annotations.map((a) => `<tr><td><code>${esc(a.key)}</code></td><td>${esc(a.on)}</td><td>${esc(a.description)}</td></tr>`).join('');
-  const json = (value: unknown, id: string) => {
+  const annotations = type.annotations
+    .map((a) => `<tr><td><code>${breakable(a.key)}</code></td><td>${a.value !== undefined ? `<code>${breakable(a.value)}</code>` : ''}</td><td>${esc(a.on)}</td><td>${yes(a.identifying)}</td><td>${esc(a.description ?? '')}</td></tr>`)
+    .join('');
+  const labels = type.configLabels.map((l) => `<tr><td><code>${breakable(l.key)}</code></td><td>${l.value !== undefined ? `<code>${breakable(l.value)}</code>` : ''}</td><td>${esc(l.description ?? '')}</td></tr>`).join('');
+  const json = (value: unknown, id: string, label: string) => {
     const text = JSON.stringify(value, null, 2);
-    return `<div class="codeblock"><button type="button" class="copy" data-copy-from="${id}" aria-label="Copy">Copy</button><pre id="${id}"><code>${esc(text)}</code></pre></div>`;
+    return `<div class="codeblock"><button type="button" class="copy" data-copy-from="${id}" aria-label="Copy the ${esc(label)}">Copy</button><pre id="${id}" tabindex="0" aria-label="${esc(label)}"><code>${esc(text)}</code></pre></div>`;
   };
+  const notes = Object.entries(type.exampleNotes ?? {})
+    .map(([file, n]) => `<li><code>${esc(file)}</code> <span class="era era-${esc(n.era ?? 'current')}">${esc(n.era ?? 'current')}</span> ${esc(n.writtenBy)}${n.note ? `. <span class="note">${esc(n.note)}</span>` : ''}</li>`)
+    .join('');
+  const unverified = (type.unverified ?? []).map((u) => `<li>${esc(u)}</li>`).join('');
   const external = [type.homepage, type.specification].filter(Boolean).map((u) => `<a href="${esc(u)}" rel="noopener nofollow">${esc(u)}</a>`).join(' · ');
   const body = `<article class="type" data-id="${esc(type.id)}">
 <header class="type-head">
@@ -91,16 +102,18 @@ function detailPage(state: CatalogState, type: ArtifactType): string {
 </header>
 ${type.replacedBy ? `<p class="notice">Replaced by <a href="/types/${esc(type.replacedBy)}">${esc(type.replacedBy)}</a>.</p>` : ''}
 <section id="tools"><h2>Tools</h2>${toolCommands(type.tools) || '<p>No tool commands listed.</p>'}</section>
-<section id="docs" class="docs">${renderMarkdown(state.docsMarkdown(type))}</section>
-<section id="media-types"><h2>Media types</h2>
-${mediaRows('Manifest', type.manifestMediaTypes)}
-${mediaRows('Artifact type', type.artifactTypes)}
-${mediaRows('Config', type.configMediaTypes)}
+<section id="signals"><h2>How it is recognized</h2>
+<p class="hint">Every string this type uses, its role, and whether it identifies the type. A classifier decides by the strongest: artifactType, then config, then an identifying layer, then an annotation, then a config label; a generic string only as a fallback.</p>
+${signalTable(type)}
 </section>
-<section id="layers"><h2>Layers</h2>${layers ? `<table><thead><tr><th>Media type</th><th>Format</th><th>Required</th><th>Description</th></tr></thead><tbody>${layers}</tbody></table>` : '<p>No layers.</p>'}</section>
-${annotations ? `<section id="annotations"><h2>Annotations</h2><table><thead><tr><th>Key</th><th>On</th><th>Description</th></tr></thead><tbody>${annotations}</tbody></table></section>` : ''}
-<section id="config-schema"><h2>Config schema</h2>${type.configSchema ? json(type.configSchema, 'schema-json') : '<p>This type has no config schema.</p>'}</section>
-<section id="example"><h2>Example manifest</h2>${type.example ? json(type.example, 'example-json') : '<p>No example.</p>'}</section>
+<section id="docs" class="docs">${renderMarkdown(state.docsMarkdown(type))}</section>
+<section id="layers"><h2>Layers</h2>${layers ? `<div class="scroll" tabindex="0" role="region" aria-label="Layers"><table><thead><tr><th>Media type</th><th>Format</th><th>Required</th><th>Identifies</th><th>Description</th></tr></thead><tbody>${layers}</tbody></table></div>` : '<p>No layers.</p>'}</section>
+${annotations ? `<section id="annotations"><h2>Annotations</h2><div class="scroll" tabindex="0" role="region" aria-label="Annotations"><table><thead><tr><th>Key</th><th>Value</th><th>On</th><th>Identifies</th><th>Description</th></tr></thead><tbody>${annotations}</tbody></table></div></section>` : ''}
+${labels ? `<section id="config-labels"><h2>Config labels</h2><p class="hint">Labels in the image config (<code>config.Labels</code>); each identifies the type.</p><div class="scroll" tabindex="0" role="region" aria-label="Config labels"><table><thead><tr><th>Label</th><th>Value</th><th>Description</th></tr></thead><tbody>${labels}</tbody></table></div></section>` : ''}
+<section id="config-schema"><h2>Config schema</h2>${type.configSchema ? json(type.configSchema, 'schema-json', 'config schema') : '<p>This type has no config schema.</p>'}</section>
+<section id="example"><h2>Example manifest</h2>${type.example ? json(type.example, 'example-json', 'example manifest') : '<p>No example.</p>'}
+${notes ? `<h3>Examples in the catalog</h3><ul class="example-notes">${notes}</ul>` : ''}
+${unverified ? `<h3>Not yet verified</h3><ul class="unverified">${unverified}</ul>` : ''}</section>
 </article>`;
   return layout({ title: `${type.displayName} · ${state.catalog.name}`, body, catalogName: state.catalog.name });
 }

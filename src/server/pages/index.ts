@@ -2,8 +2,10 @@
 // add a page (e.g. /registry) by adding an entry here.
 import type { Router } from 'express';
 import type { StateRef } from '../api/types.ts';
+import { API_PAGE_ROUTES, apiReferencePages } from './api-reference.ts';
 import { ASSET_ROUTES, assetsRouter } from './assets.ts';
 import { CATALOG_PAGE_ROUTES, catalogPages } from './catalog.ts';
+export { htmlNotFound } from './not-found.ts';
 import { REGISTRY_PAGE_ROUTES, registryPages, type RegistryPageOptions } from './registry.ts';
 
 export interface PageContext {
@@ -19,6 +21,7 @@ export interface PageModule {
 
 export const PAGES: PageModule[] = [
   { routes: CATALOG_PAGE_ROUTES, router: ({ current }) => catalogPages(current) },
-  { routes: ASSET_ROUTES, router: () => assetsRouter() },
+  { routes: ASSET_ROUTES, router: ({ current }) => assetsRouter(current) },
   { routes: REGISTRY_PAGE_ROUTES, router: ({ current, options }) => registryPages(current, options.registry as RegistryPageOptions | undefined) },
+  { routes: API_PAGE_ROUTES, router: ({ current }) => apiReferencePages(current) },
 ];

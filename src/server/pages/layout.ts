@@ -10,6 +10,11 @@ export function esc(value: unknown): string {
   return utils.escapeHtml(String(value ?? ''));
 }
 
+/** A media type (or key) escaped, with break chances after `.`, `/`, `+` and `=` so it wraps between its parts, not mid-word. */
+export function breakable(value: string): string {
+  return esc(value).replace(/([./+=])/g, '$1<wbr>');
+}
+
 export function layout(options: { title: string; body: string; catalogName: string; q?: string; autofocus?: boolean }): string {
   return `<!doctype html>
 <html lang="en">
@@ -27,7 +32,7 @@ export function layout(options: { title: string; body: string; catalogName: stri
   <form class="search" action="/" method="get" role="search">
     <input id="search" type="search" name="q" value="${esc(options.q ?? '')}" placeholder="Search types, tools and media types" aria-label="Search artifact types" autocomplete="off" maxlength="256"${options.autofocus ? ' autofocus' : ''}>
   </form>
-  <nav><a href="/openapi.json">API</a></nav>
+  <nav><a href="/api">API</a></nav>
 </header>
 <main>
 ${options.body}
@@ -44,7 +49,7 @@ export function toolCommands(tools: Tool[]): string {
   const rows = tools.flatMap((tool) =>
     VERBS.filter((verb) => tool[verb]).map(
       (verb) =>
-        `<div class="cmd"><span class="verb">${verb}</span><code title="${esc(tool[verb])}">${esc(tool[verb])}</code><button type="button" class="copy" data-copy="${esc(tool[verb])}" aria-label="Copy the ${esc(tool.name)} ${verb} command">Copy</button></div>`,
+        `<div class="cmd"><span class="verb">${verb}</span><code>${breakable(tool[verb]!)}</code><button type="button" class="copy" data-copy="${esc(tool[verb])}" aria-label="Copy the ${esc(tool.name)} ${verb} command">Copy</button></div>`,
     ),
   );
   return rows.length > 0 ? `<div class="tools">${rows.join('')}</div>` : '';

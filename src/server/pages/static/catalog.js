@@ -1,5 +1,5 @@
 // The catalog page's one script: search as you type and copy buttons. The server renders the same
-// list and pages without it. Data comes from /v1/types (fetched once, on first use); only one page
+// list and pages without it. Data comes from /assets/cards.json (fetched once, on first use); only one page
 // of cards is ever in the DOM, so 10,000 types stay fast. Untrusted text goes in via textContent.
 (() => {
   'use strict';
@@ -31,10 +31,11 @@
   let page = 1;
 
   function load() {
-    loading ??= fetch('/v1/types', { headers: { accept: 'application/json' } })
+    loading ??= fetch('/assets/cards.json', { headers: { accept: 'application/json' } })
       .then((response) => response.json())
       .then((data) => {
-        all = data.types.map((t) => ({ t, hay: [t.id, t.displayName, t.description, ...t.mediaTypes].join('\n').toLowerCase() }));
+        // The server's own search text, so both filter alike.
+        all = data.types.map((t) => ({ t, hay: t.search }));
       });
     return loading;
   }
@@ -51,21 +52,33 @@
     for (const tool of list) {
       for (const verb of ['pull', 'push', 'run']) {
         if (!tool[verb]) continue;
-        rows.push(el('div', { class: 'cmd' }, el('span', { class: 'verb' }, verb), el('code', {}, tool[verb]), el('button', { type: 'button', class: 'copy', 'data-copy': tool[verb], 'aria-label': `Copy the ${tool.name} ${verb} command` }, 'Copy')));
+        rows.push(el('div', { class: 'cmd' }, el('span', { class: 'verb' }, verb), breakable(tool[verb]), el('button', { type: 'button', class: 'copy', 'data-copy': tool[verb], 'aria-label': `Copy the ${tool.name} ${verb} command` }, 'Copy')));
       }
     }
     return rows.length ? el('div', { class: 'tools' }, ...rows) : null;
   }
 
+  // Break chances after . / + = (as the server renders), so media types wrap between their parts.
+  function breakable(text) {
+    const code = el('code', {});
+    for (const part of text.split(/(?<=[./+=])/)) code.append(part, el('wbr'));
+    code.lastChild?.remove();
+    return code;
+  }
+
+  function signals(list) {
+    if (!list.length) return null;
+    return el('ul', { class: 'signals', 'aria-label': 'Identified by' }, ...list.map((g) => el('li', {}, el('span', { class: 'role' }, g.roles.join(' · ')), breakable(g.text), g.generic ? ' ' : null, g.generic ? el('span', { class: 'fallback' }, 'fallback') : null)));
+  }
+
   function card(t) {
     const title = el('h2', {}, el('a', { href: t.links.page }, t.displayName));
     if (t.status === 'deprecated') title.append(' ', el('span', { class: 'status' }, 'deprecated'));
-    const media = t.mediaTypes.length ? el('ul', { class: 'media' }, ...t.mediaTypes.map((m) => el('li', {}, el('code', {}, m)))) : null;
     return el(
       'li',
       { class: 'card', 'data-id': t.id },
       el('img', { class: 'logo', src: t.links.logo, alt: '', width: '48', height: '48', loading: 'lazy' }),
-      el('div', { class: 'body' }, title, el('p', { class: 'id' }, t.id), el('p', { class: 'desc' }, t.description), media, tools(t.tools)),
+      el('div', { class: 'body' }, title, el('p', { class: 'id' }, t.id), el('p', { class: 'desc' }, t.description), signals(t.signals), tools(t.tools)),
     );
   }
 
