@@ -77,6 +77,16 @@ describe('generated Markdown shows catalog text literally', () => {
     count('README table');
   });
 
+  it('README table: each identifying string links its evidence, and a hostile evidence URL stays one link', () => {
+    const permalink = 'https://github.com/o/r/blob/0123456789abcdef0123456789abcdef01234567/pkg/types.go#L12';
+    const hostile = 'https://x.example/a)[y](javascript:alert(1)) <img src=x>';
+    const t = type('acme.evidence', { artifactTypes: [{ mediaType: 'application/vnd.acme.evidence.v1', evidence: [{ url: permalink }, { url: hostile, quote: 'q' }] }], layers: [{ mediaType: 'application/vnd.acme.l', description: 'd', identifying: true, evidence: [{ file: 'src/x.ts#L3' }] }] });
+    const out = rendered(renderTypesTable(catalog('1.0.0', [t])));
+    expect(out.urls).toEqual(['definitions/acme.evidence/README.md', permalink, 'https://x.example/a%29%5By%5D%28javascript:alert%281%29%29%20%3Cimg%20src=x%3E', 'src/x.ts#L3']);
+    expect([...out.tags].sort()).toEqual(['a', 'br', 'code', 'p', 'table', 'tbody', 'td', 'th', 'thead', 'tr']);
+    expect(out.text).toContain('artifactType application/vnd.acme.evidence.v1 ( evidence , 2 )');
+  });
+
   it.each(HOSTILE)('pull-request comment, job summary and release notes: %s', (s) => {
     const base = catalog('1.0.0', [type('acme.hostile')]);
     const head = catalog('1.1.0', [hostileType('acme.hostile', s)]);
