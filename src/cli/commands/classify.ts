@@ -6,8 +6,6 @@ import { resolveCatalog } from '../catalog-option.ts';
 import { readJsonInput } from '../io.ts';
 import { classifyOutput, OUTPUT_FORMATS, type OutputFormat } from '../query-output.ts';
 
-export { formatClassification } from '../query-output.ts';
-
 export function register(program: Command): void {
   program
     .command('classify')
