@@ -5,7 +5,7 @@ import type { Catalog } from '../../src/model/catalog.ts';
 export const PACKAGE_NAME = 'artifact-types';
 
 /** Everything the tarball may contain besides package.json and README.md (npm adds those itself). */
-export const PACKAGE_FILES = ['index.js', 'index.d.ts', 'types/', 'catalog.json', 'logos/', 'schemas/'];
+export const PACKAGE_FILES = ['index.js', 'index.js.map', 'index.d.ts', 'types/', 'bin.js', 'catalog.json', 'logos/', 'schemas/'];
 
 export function packageJson(catalog: Catalog): Record<string, unknown> {
   return {
@@ -17,6 +17,8 @@ export function packageJson(catalog: Catalog): Record<string, unknown> {
     type: 'module',
     main: './index.js',
     types: './index.d.ts',
+    // `npx artifact-types classify|get|lookup` in any project; ls, push and pull stay in the repository's CLI.
+    bin: { [PACKAGE_NAME]: './bin.js' },
     exports: {
       '.': { types: './index.d.ts', default: './index.js' },
       './catalog.json': './catalog.json',

@@ -6,6 +6,12 @@ import { PACKAGE_NAME } from './manifest.ts';
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
+/** A required layer among several is one alternative: the type needs a layer of one of them. */
+function layerFlags(type: ArtifactType, layer: ArtifactType['layers'][number]): string {
+  const required = type.layers.filter((l) => l.required).length;
+  return [layer.required ? (required > 1 ? `required: one of ${required}` : 'required') : '', layer.identifying ? 'identifying' : ''].filter(Boolean).join(', ');
+}
+
 function mediaTypes(type: ArtifactType): string[] {
   const flags = (m: { generic?: boolean; legacy?: boolean; deprecated?: boolean; identifying?: boolean }) =>
     [m.generic ? 'fallback' : '', m.legacy ? 'legacy' : '', m.deprecated ? 'deprecated' : ''].filter(Boolean).join(', ');
@@ -13,7 +19,7 @@ function mediaTypes(type: ArtifactType): string[] {
   return [
     ...type.artifactTypes.map((m) => line('artifactType', m.mediaType, flags(m))),
     ...type.configMediaTypes.map((m) => line('config', m.mediaType, flags(m))),
-    ...type.layers.map((l) => line('layer', l.mediaType, [l.required ? 'required' : '', l.identifying ? 'identifying' : ''].filter(Boolean).join(', '))),
+    ...type.layers.map((l) => line('layer', l.mediaType, layerFlags(type, l))),
     ...type.manifestMediaTypes.map((m) => line('manifest', m.mediaType, flags(m))),
   ];
 }
@@ -50,6 +56,22 @@ Every OCI artifact type in the artifact-types catalog, offline, in one
 
 This file is generated from the catalog by \`npm run build\`; do not edit it.
 
+## Command line
+
+\`\`\`sh
+npx ${PACKAGE_NAME} classify manifest.json                # JSON: the type, the signal that decided it, conformance findings
+npx ${PACKAGE_NAME} classify - --format text < manifest.json
+npx ${PACKAGE_NAME} classify manifest.json --config config.json
+npx ${PACKAGE_NAME} get ${id} --format text
+npx ${PACKAGE_NAME} lookup '${someMediaType}'
+\`\`\`
+
+The command uses the catalog in this package and needs nothing else. \`--format json\` (the default) or
+\`text\`. Exit codes: 0 a known type (or the entry was found), 1 an unknown type, input that is not a
+manifest, or a conformance error, 2 a usage error. It prints what the repository's \`artifact-types\` CLI
+prints for the same commands (the two are built from the same modules); \`ls\`, \`push\` and \`pull\` are only
+in the repository's CLI.
+
 ## Usage
 
 \`\`\`js
@@ -82,6 +104,8 @@ classify(index, { tag: 'sha256-…' }).referrersList;  // { source, subject, ent
 
 // With the config blob, config labels can identify the type and the config is checked against its schema.
 classify(manifest, { config: JSON.parse(configText) });
+// The body POST /v1/classify takes works too (error pointers then start with /manifest):
+classify({ manifest, config });
 \`\`\`
 ${example ? `
 For example, this manifest classifies as \`${example.id}\`:
@@ -110,6 +134,12 @@ const type: ArtifactType = getType(id);   // known ids always resolve
 \`\`\`
 
 ## Types
+
+How to read the layer flags: **required** means every manifest of the type has a layer of that media
+type. **required: one of N** marks alternatives: the type has N required layer media types and a manifest
+needs a layer of at least one of them, not of each (a model may ship as GGUF or as safetensors; a
+signature as a JWS or a COSE envelope). \`classify\` reports \`missing-layer\` only when none of them is
+there. **identifying** means a layer of that media type alone identifies the type.
 
 ${typesTable(catalog)}
 `;

@@ -3,7 +3,7 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DistStep } from '../../src/catalog/dist.ts';
-import { bundlePackage } from './bundle.ts';
+import { bundleBin, bundlePackage } from './bundle.ts';
 import { writeDeclarations } from './declarations.ts';
 import { packageJson } from './manifest.ts';
 import { packageReadme } from './readme.ts';
@@ -37,9 +37,15 @@ export const writePackage: DistStep = async (staging, catalog) => {
     if (type.configSchema) await copyFile(path.join(staging, 'schemas', `${type.id}.json`), path.join(dir, 'schemas', `${type.id}.json`));
   }
   const bundle = await bundlePackage(catalog, logos, validatorModules(catalog));
-  const found = forbiddenCode(bundle);
+  const found = forbiddenCode(bundle.code);
   if (found.length > 0) throw new Error(`the bundled index.js contains ${found.join(', ')}; the package must import nothing and generate no code at run time`);
-  await writeFile(path.join(dir, 'index.js'), bundle);
+  await writeFile(path.join(dir, 'index.js'), bundle.code);
+  await writeFile(path.join(dir, 'index.js.map'), bundle.map);
+  // The command imports node: built-ins and ./index.js, but it generates no code either.
+  const bin = await bundleBin(catalog);
+  const binFound = forbiddenCode(bin).filter((name) => name !== 'an import statement');
+  if (binFound.length > 0) throw new Error(`the bundled bin.js contains ${binFound.join(', ')}; it must generate no code at run time`);
+  await writeFile(path.join(dir, 'bin.js'), bin, { mode: 0o755 });
   await writeDeclarations(dir, catalog);
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(packageJson(catalog), null, 2)}\n`);
   await writeFile(path.join(dir, 'README.md'), packageReadme(catalog));

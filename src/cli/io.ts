@@ -33,9 +33,8 @@ export async function readInput(file: string, what: string, maxBytes = 4 * 1024 
 /** Parses JSON from a file or stdin, naming the file and line:column when it is not JSON. */
 export async function readJsonInput(file: string, what: string): Promise<unknown> {
   const text = await readInput(file, what);
-  const { parseJsonSource } = await import('../catalog/json-source.ts');
-  const parsed = parseJsonSource({ file: file === '-' ? '<stdin>' : file, text });
-  const problem = parsed.findings[0];
-  if (!parsed.ok || problem) fail(`${what} ${problem!.file}:${problem!.line}:${problem!.column}: ${problem!.message}`);
-  return parsed.source.value;
+  const { parseJsonText } = await import('./json-text.ts');
+  const parsed = parseJsonText(text, file, what);
+  if (!parsed.ok) fail(parsed.message);
+  return parsed.value;
 }

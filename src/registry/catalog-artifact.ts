@@ -64,7 +64,13 @@ export function verifyCatalogDigests(catalog: Catalog, where: string): void {
 
 const LOGO_ID = /^[a-z0-9][a-z0-9.-]{0,127}$/;
 
-/** Publishes a built catalog (dist/catalog.json + dist/logos/) as `registry/repository:tag`. */
+/**
+ * Publishes a built catalog (dist/catalog.json + dist/logos/) as `registry/repository:tag`.
+ * Reproducible: the same catalog gives byte-identical blobs and manifest, so the same digest, and
+ * mirrors or `serve --catalog-from` pollers see no change where there is none. The manifest has no
+ * `org.opencontainers.image.created` unless `created` is given (the catalog carries no release date,
+ * and the time of the push would make every push a new digest).
+ */
 export async function pushCatalog(reference: string, catalogFile: string, options: RegistryOptions & { created?: Date } = {}): Promise<PushResult> {
   const ref = parseReference(reference, { requireTag: true });
   if (ref.digest) throw new RegistryError(`push needs a tag, not a digest: ${reference}`, { code: 'REFERENCE_INVALID' });
@@ -111,7 +117,7 @@ export async function pushCatalog(reference: string, catalogFile: string, option
     annotations: {
       'org.opencontainers.image.version': catalog.version,
       [DIGEST_ANNOTATION]: catalog.digest,
-      'org.opencontainers.image.created': (options.created ?? new Date()).toISOString(),
+      ...(options.created ? { 'org.opencontainers.image.created': options.created.toISOString() } : {}),
     },
   };
   const digest = await client.putManifest(ref.repository, ref.tag!, Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST_MEDIA_TYPE);

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { classifyRouter } from './api/classify.ts';
+import { exportsRouter } from './api/exports.ts';
 import { typesRouter, type StateRef } from './api/types.ts';
 import { jsonErrors, notFound, onlyMethods } from './errors.ts';
 import { Metrics } from './metrics.ts';
@@ -109,6 +110,7 @@ export function createApp(options: AppOptions, parts: SharedParts = sharedParts(
   for (const route of allRoutes()) app.options(route.path, onlyMethods(route.methods));
   app.use(typesRouter(current));
   app.use(classifyRouter(current));
+  app.use(exportsRouter(current));
   app.use(opsRouter(current, metrics, isDraining));
   let openapi: { version: string; prepared: Promise<Prepared> } | null = null;
   app.get('/openapi.json', async (req, res) => {

@@ -1,5 +1,6 @@
 // The generated npm package, proven from a real install: build with the CLI, `npm pack`, install
 // the tarball into a fresh project, and use it from there (ESM, CJS, tsc --strict, every example).
+import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { buildLookup, classify as sourceClassify } from '../../src/classify/inde
 import { contributedSchemaAjv } from '../../src/checks/ajv.ts';
 import { makeConfigValidator } from '../../src/checks/config-validator.ts';
 import { readExamples, type Example } from './examples.ts';
-import { buildAndInstall, DEFINITIONS, removeInstall, run, TSC, type InstalledPackage } from './installed-package.ts';
+import { buildAndInstall, DEFINITIONS, REPO_ROOT, removeInstall, run, TSC, type InstalledPackage } from './installed-package.ts';
 
 let pkg: InstalledPackage;
 let examples: Example[];
@@ -35,6 +36,21 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
+/** Runs a command in the consumer project with stdin; resolves with its exit code and output (never rejects). */
+function command(file: string, args: string[], input = '', cwd = pkg.project): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(file, args, { cwd, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+    child.stdin!.end(input);
+  });
+}
+const npx = (args: string[], input?: string) => command('npx', ['--offline', 'artifact-types', ...args], input);
+/** The same installed command without npx's start-up (npx itself is proven by the first test). */
+const bin = (args: string[], input?: string) => command(path.join(pkg.project, 'node_modules', '.bin', 'artifact-types'), args, input);
+/** The repository's CLI over the catalog the package was built from. */
+const repoCli = (args: string[], input?: string) => command(process.execPath, [path.join(REPO_ROOT, 'bin/artifact-types.js'), ...args, '--catalog', path.join(pkg.out, 'catalog.json')], input, REPO_ROOT);
+
 describe('package.json of the installed package', () => {
   it('has the catalog version, no dependencies, no install scripts and a files allowlist', async () => {
     const manifest = JSON.parse(await readFile(path.join(pkg.installed, 'package.json'), 'utf8'));
@@ -48,7 +64,7 @@ describe('package.json of the installed package', () => {
   });
 
   it('packs only allowlisted files, including a logo per type and a schema per config schema', () => {
-    const manifestFiles: string[] = ['index.js', 'index.d.ts', 'types/', 'catalog.json', 'logos/', 'schemas/'];
+    const manifestFiles: string[] = ['index.js', 'index.js.map', 'index.d.ts', 'types/', 'bin.js', 'catalog.json', 'logos/', 'schemas/'];
     const paths = pkg.packedFiles.map((f) => f.path);
     for (const file of paths) {
       const allowed = ['package.json', 'README.md', 'LICENSE'].includes(file) || manifestFiles.some((entry) => (entry.endsWith('/') ? file.startsWith(entry) : file === entry));
@@ -255,12 +271,16 @@ describe('TypeScript consumers', () => {
       const maybe: ArtifactType | undefined = getType(String(other));
       const data: Catalog = catalog;
       const result: Classification = classify({ schemaVersion: 2, config: { mediaType: 'x/y', digest: 'sha256:0', size: 0 }, layers: [] }, { config: {} });
+      const classifiedId: ArtifactTypeId | null = result.id;
+      // @ts-expect-error the classification's id is one of the catalog's ids, not any string
+      const notAnId: typeof result.id = 'no.such.type';
+      const wrapped: Classification = classify({ manifest: {}, config: {} });
       const signal: string | null = result.signal;
       const roles: Role[] = typesForMediaType('application/vnd.oci.image.manifest.v1+json').map((u: MediaTypeUse) => u.role);
       const errors = validateConfig(id, {});
       const firstError: string | undefined = errors?.[0]?.message;
       const svg: string = logoSvg(id);
-      export { known, maybe, data, signal, roles, firstError, svg, wrong, ids, knownId, users };
+      export { known, maybe, data, signal, roles, firstError, svg, wrong, ids, knownId, users, classifiedId, notAnId, wrapped };
     `);
     await writeFile(path.join(pkg.project, 'consumer.cts'), `
       import { classify, getType, type ArtifactTypeId } from 'artifact-types';
@@ -278,6 +298,142 @@ describe('TypeScript consumers', () => {
   });
 });
 
+describe('the command from the installed package (npx artifact-types)', () => {
+  it('npx runs classify (a file and standard input), get and lookup in a fresh project', async () => {
+    const example = examples.find((e) => e.role === 'manifest' && e.config === undefined)!;
+    await writeFile(path.join(pkg.project, 'm.json'), JSON.stringify(example.value));
+    const [fromFile, fromStdin, get, lookup] = await Promise.all([
+      npx(['classify', 'm.json']),
+      npx(['classify', '-', '--format', 'text'], JSON.stringify(example.value)),
+      npx(['get', example.id, '--format', 'text']),
+      npx(['lookup', 'application/vnd.oci.image.manifest.v1+json']),
+    ]);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect(JSON.parse(fromFile.stdout).id).toBe(example.id);
+    expect(fromStdin.code, fromStdin.stderr).toBe(0);
+    expect(fromStdin.stdout).toContain(`(${example.id}), matched by`);
+    expect(get.code, get.stderr).toBe(0);
+    expect(get.stdout.split('\n')[0]).toContain(`(${example.id})`);
+    expect(lookup.code, lookup.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(lookup.stdout))).toBe(true);
+  }, 120_000);
+
+  it('classifies every example manifest from a file and from standard input, exit 0 for its own type', async () => {
+    const manifests = examples.filter((e) => e.role === 'manifest' && e.config === undefined);
+    for (const [n, example] of manifests.entries()) {
+      const input = JSON.stringify(example.value);
+      // Alternate file and stdin: both paths are covered.
+      if (n % 2 === 0) await writeFile(path.join(pkg.project, `m${n}.json`), input);
+      const result = n % 2 === 0 ? await bin(['classify', `m${n}.json`]) : await bin(['classify', '-'], input);
+      expect(result.code, `${example.file}: ${result.stderr}`).toBe(0);
+      expect(JSON.parse(result.stdout).id, example.file).toBe(example.id);
+    }
+  }, 120_000);
+
+  it('prints what the repository CLI prints, with the same exit codes, for classify, get and lookup', async () => {
+    const example = examples.find((e) => e.role === 'manifest' && e.config === undefined)!;
+    const negative = examples.find((e) => e.role === 'not-this');
+    const type = pkg.catalog.types.find((t) => t.id === example.id)!;
+    const mediaType = type.configMediaTypes[0]?.mediaType ?? type.artifactTypes[0]!.mediaType;
+    const cases: Array<{ args: string[]; input?: string }> = [
+      { args: ['classify', '-', '--format', 'text'], input: JSON.stringify(example.value) },
+      { args: ['classify', '-'], input: JSON.stringify(negative?.value ?? example.value) },
+      { args: ['classify', '-', '--format', 'text'], input: JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.example.unknown.v1+json', digest: `sha256:${'a'.repeat(64)}`, size: 2 }, layers: [] }) },
+      { args: ['get', type.id, '--format', 'text'] },
+      { args: ['get', 'no.such.type'] },
+      { args: ['lookup', mediaType, '--format', 'text'] },
+    ];
+    // The repository CLI starts slowly (it loads every command): run the pairs side by side.
+    const answers = await Promise.all(cases.map((c) => Promise.all([bin(c.args, c.input), repoCli(c.args, c.input)])));
+    for (const [n, [fromPackage, fromRepo]] of answers.entries()) {
+      const what = cases[n]!.args.join(' ');
+      expect(fromRepo.stderr, what).not.toMatch(/\n\s+at /);
+      expect(fromPackage.stdout, `${what}: ${fromRepo.stderr}`).toBe(fromRepo.stdout);
+      expect(fromPackage.code, what).toBe(fromRepo.code);
+    }
+    const unknown = await bin(cases[2]!.args, cases[2]!.input);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toMatch(/^unknown artifact type/);
+    expect(answers[4]![0].code).toBe(1);
+    expect((await bin(['lookup', 'application/x-nothing'])).code).toBe(1);
+  }, 300_000);
+
+  it('takes --config with classify, and answers usage errors with exit 2 and a clear message', async () => {
+    const withConfig = examples.find((e) => e.role === 'manifest' && e.config !== undefined);
+    if (withConfig) {
+      await writeFile(path.join(pkg.project, 'c.json'), JSON.stringify(withConfig.config));
+      const result = await bin(['classify', '-', '--config', 'c.json'], JSON.stringify(withConfig.value));
+      expect(JSON.parse(result.stdout).id, withConfig.file).toBe(withConfig.id);
+    }
+    const missing = await bin(['classify', 'nothing-here.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('manifest nothing-here.json does not exist');
+    const broken = await bin(['classify', '-'], '{"a": 1,');
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/manifest <stdin>:1:\d+: /);
+    for (const args of [[], ['bogus'], ['classify'], ['classify', 'a', 'b'], ['get', 'x', '--format', 'yaml'], ['lookup', 'x', '--nope'], ['get', 'x', '--config', 'c.json'], ['push', 'x']]) {
+      const result = await bin(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/^artifact-types: .+\n\(run with --help for usage\)\n$/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    const help = await bin(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('classify <manifest.json|->');
+  }, 120_000);
+});
+
+describe('the { manifest, config } form of classify', () => {
+  it('gives the same answer as classify(manifest, { config }), and prefixes error pointers with /manifest', async () => {
+    const inputs = examples.filter((e) => e.role === 'manifest');
+    const result = await node('wrapper.mjs', `
+      import { readFileSync } from 'node:fs';
+      import { classify } from 'artifact-types';
+      const examples = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+      console.log(JSON.stringify({
+        same: examples.map((e) => JSON.stringify(classify({ manifest: e.value, config: e.config })) === JSON.stringify(classify(e.value, { config: e.config }))),
+        bad: classify({ manifest: { layers: 3 } }).error,
+        extra: classify({ manifest: {}, other: 1 }).error,
+        twice: classify({ manifest: {}, config: {} }, { config: {} }).error,
+      }));
+    `, [], inputs);
+    expect(result.same).toEqual(inputs.map(() => true));
+    expect(result.bad.pointer).toMatch(/^\/manifest\//);
+    expect(result.extra).toEqual({ pointer: '/other', message: expect.stringContaining('takes only "manifest" and "config"') });
+    expect(result.twice.pointer).toBe('/config');
+  });
+});
+
+describe('what a reader of the package sees', () => {
+  it('flat declarations (index.d.ts and types/, no repository paths) and a source map for index.js', async () => {
+    const files = (await filesUnder(pkg.installed)).map((f) => path.relative(pkg.installed, f).split(path.sep).join('/'));
+    const declarations = files.filter((f) => f.endsWith('.d.ts'));
+    expect(declarations).toContain('index.d.ts');
+    for (const file of declarations) {
+      expect(file, file).toMatch(/^(index\.d\.ts|types\/[a-z-]+(\/[a-z-]+)?\.d\.ts)$/);
+      expect(await readFile(path.join(pkg.installed, file), 'utf8'), file).not.toMatch(/scripts\/package|\/src\/|\.ts['"]/);
+    }
+    const code = await readFile(path.join(pkg.installed, 'index.js'), 'utf8');
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+    const map = JSON.parse(await readFile(path.join(pkg.installed, 'index.js.map'), 'utf8'));
+    expect(map.version).toBe(3);
+    expect(map.sources).toContain('src/classify/classify.ts');
+    const classifySource = map.sourcesContent[map.sources.indexOf('src/classify/classify.ts')];
+    expect(classifySource).toBe(await readFile(path.join(REPO_ROOT, 'src/classify/classify.ts'), 'utf8'));
+    // The catalog is not carried a second time inside the map.
+    expect(map.sourcesContent[map.sources.indexOf('scripts/package/runtime/generated.ts')]).toBeNull();
+  });
+
+  it('explains in the README what "required" means on a layer that is one of several', async () => {
+    const readme = await readFile(path.join(pkg.installed, 'README.md'), 'utf8');
+    expect(readme).toContain('**required: one of N** marks alternatives');
+    for (const type of pkg.catalog.types) {
+      const required = type.layers.filter((l) => l.required).length;
+      if (required > 1) expect(readme, type.id).toContain(`\`${type.layers.find((l) => l.required)!.mediaType}\` (required: one of ${required}`);
+    }
+  });
+});
+
 describe('no run-time code generation', () => {
   it('ships no eval( or Function( in any file, and the code imports nothing', async () => {
     const files = await filesUnder(pkg.installed);
@@ -289,7 +445,10 @@ describe('no run-time code generation', () => {
       if (file.endsWith('.js')) {
         expect(/(?<!['"])\brequire\(/.test(text), file).toBe(false);
         expect(/\bimport\(/.test(text), file).toBe(false);
-        expect(/^\s*import\s[^;\n]*?from\s*['"]/m.test(text), file).toBe(false);
+        const imports = [...text.matchAll(/^\s*import\s[^;\n]*?from\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+        // The command alone imports: Node built-ins and the package's own index.js.
+        if (path.basename(file) === 'bin.js') expect(imports.filter((i) => !/^node:[a-z_]+$/.test(i!) && i !== './index.js'), file).toEqual([]);
+        else expect(imports, file).toEqual([]);
       }
     }
   });

@@ -1,9 +1,10 @@
 // The catalog as an OCI artifact, against a real CNCF distribution registry: push the built catalog,
 // pull it into an empty directory with every digest verified, and refuse tampered or foreign artifacts.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildCatalog } from '../../src/catalog/build.ts';
 import { buildLookup, classify } from '../../src/classify/index.ts';
 import type { Catalog } from '../../src/model/catalog.ts';
 import {
@@ -98,6 +99,32 @@ describe('catalog artifact', () => {
     expect(fetched.digest).toBe(pushed.digest);
     expect(fetched.catalogBytes).toEqual(await readFile(pulled.catalogFile));
     expect([...fetched.logos.keys()].sort()).toEqual(catalog.types.map((t) => t.id).sort());
+  });
+
+  it('is reproducible: two pushes of one catalog give byte-identical manifests, one digest, no push time', async () => {
+    const first = await pushCatalog(`${registry.registry}/artifact-types/catalog:twice-a`, path.join(dist, 'catalog.json'));
+    // Later, to another tag and to the same tag again: a push time in the manifest would differ by now.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const second = await pushCatalog(`${registry.registry}/artifact-types/catalog:twice-b`, path.join(dist, 'catalog.json'));
+    const third = await pushCatalog(`${registry.registry}/artifact-types/catalog:twice-a`, path.join(dist, 'catalog.json'));
+    expect(second.digest).toBe(first.digest);
+    expect(third.digest).toBe(first.digest);
+    expect(second.uploaded).toBe(0);
+    const client = new RegistryClient(registry.registry);
+    const [a, b] = await Promise.all([client.getManifest('artifact-types/catalog', 'twice-a'), client.getManifest('artifact-types/catalog', 'twice-b')]);
+    expect(a.digest).toBe(first.digest);
+    expect(b.digest).toBe(first.digest);
+    expect(JSON.stringify(a.json)).toBe(JSON.stringify(b.json));
+    expect(Object.keys(a.json.annotations as object)).not.toContain('org.opencontainers.image.created');
+    // A different catalog is a different digest (the test could not pass by ignoring the content).
+    const other = JSON.parse(await readFile(path.join(dist, 'catalog.json'), 'utf8')) as Catalog;
+    const fewer = buildCatalog({ name: other.name, version: other.version }, other.types.slice(1));
+    const otherDir = path.join(work, 'other-dist');
+    await mkdir(otherDir, { recursive: true });
+    await writeFile(path.join(otherDir, 'catalog.json'), JSON.stringify(fewer));
+    await cp(path.join(dist, 'logos'), path.join(otherDir, 'logos'), { recursive: true });
+    const changed = await pushCatalog(`${registry.registry}/artifact-types/catalog:twice-c`, path.join(otherDir, 'catalog.json'));
+    expect(changed.digest).not.toBe(first.digest);
   });
 
   it('writes the manifest the catalog type describes: artifactType, empty config, two titled layers, annotations', async () => {

@@ -51,6 +51,20 @@ describe('push, pull and ls commands', { timeout: 90_000 }, () => {
     expect(await readFile(path.join(out, 'catalog.json'))).toEqual(await readFile(catalogFile));
   });
 
+  it('two pushes of one catalog print one digest, and pull by digest prints the digest once', async () => {
+    const first = await runCli(['push', `${registry.registry}/artifact-types/catalog:same-1`, '--catalog', catalogFile]);
+    const second = await runCli(['push', `${registry.registry}/artifact-types/catalog:same-2`, '--catalog', catalogFile]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    const digest = /@(sha256:[a-f0-9]{64})$/m.exec(first.stdout)?.[1];
+    expect(digest).toBeDefined();
+    expect(second.stdout).toContain(`@${digest}`);
+    const pull = await runCli(['pull', `${registry.registry}/artifact-types/catalog@${digest}`, '--output', path.join(work, 'by-digest')]);
+    expect(pull.code, pull.stderr).toBe(0);
+    expect(pull.stderr.split(digest!).length - 1).toBe(1);
+    expect(pull.stderr).toContain(`pulled ${registry.registry}/artifact-types/catalog@${digest}: catalog`);
+  });
+
   it('ls prints each artifact with its type, its id and signal, and filled-in commands, and unknown ones with media types', async () => {
     const ls = await runCli(['ls', `http://${registry.registry}`, '--catalog', catalogFile]);
     expect(ls.code).toBe(0);

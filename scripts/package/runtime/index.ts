@@ -3,12 +3,12 @@
 // schema, calls eval or new Function, or imports anything at run time.
 import { buildLookup, classify as classifyWithLookup, findType, typesForMediaType as mediaTypeUses, type Lookup, type MediaTypeUse } from '../../../src/classify/index.ts';
 import type { ArtifactType, Catalog } from '../../../src/model/catalog.ts';
-import type { Classification } from '../../../src/model/classification.ts';
+import type { Classification as SourceClassification } from '../../../src/model/classification.ts';
 import { checkConfig } from '../../../src/checks/config-budget.ts';
 import { catalogData, logos, validators, type ArtifactTypeId } from './generated.ts';
 
 export type { Annotation, ArtifactType, Catalog, Label, Layer, MediaTypeInfo, Tool } from '../../../src/model/catalog.ts';
-export type { Classification, ConformanceFinding, ReferrerEntry, ReferrersList, Signal, SpecFinding } from '../../../src/model/classification.ts';
+export type { ConformanceFinding, ReferrerEntry, ReferrersList, Signal, SpecFinding } from '../../../src/model/classification.ts';
 export type { MediaTypeUse, Role } from '../../../src/classify/index.ts';
 export type { ArtifactTypeId };
 
@@ -18,6 +18,11 @@ export type KnownArtifactType = ArtifactType & { id: ArtifactTypeId };
 /** The catalog with its types' ids narrowed. */
 export interface KnownCatalog extends Catalog {
   types: KnownArtifactType[];
+}
+
+/** What classify returns; `id` is one of this catalog's ids, or null when nothing matched. */
+export interface Classification extends Omit<SourceClassification, 'id'> {
+  id: ArtifactTypeId | null;
 }
 
 /** The whole catalog: every artifact type, its media types, docs and config schema. */
@@ -73,20 +78,65 @@ export interface ClassifyOptions {
   referrersOf?: string;
 }
 
+/** The body POST /v1/classify also takes: the manifest and its config blob together. */
+export interface ClassifyInput {
+  manifest: unknown;
+  config?: unknown;
+  tag?: string;
+  referrersOf?: string;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `{ manifest, config }` rather than a manifest: a manifest object and none of a manifest's own fields (the API's rule). */
+function isWrapper(value: unknown): value is ClassifyInput {
+  return isObject(value) && isObject(value.manifest) && !('layers' in value) && !('manifests' in value) && !('schemaVersion' in value) && !('mediaType' in value);
+}
+
 /**
  * Classifies an OCI/Docker image manifest or index: which type it is, the signal that decided it,
  * conformance findings, every violation of the image-spec (`validation`), and whether an index is a
- * referrers list (`referrersList`). Never throws: input that is not a manifest comes back with `error`.
+ * referrers list (`referrersList`). Takes the manifest (and the config blob, tag or referrers subject in
+ * `options`), or the `{ manifest, config, tag, referrersOf }` body POST /v1/classify takes. Never
+ * throws: input that is not a manifest comes back with `error`, its pointer into the input as given.
  */
-export function classify(manifest: unknown, options: ClassifyOptions = {}): Classification {
-  const given = options !== null && typeof options === 'object' ? options : {};
-  const { config, tag, referrersOf } = given;
-  return classifyWithLookup(lookupOf(), manifest, {
+export function classify(manifest: unknown, options?: ClassifyOptions): Classification;
+export function classify(input: ClassifyInput): Classification;
+export function classify(input: unknown, options: ClassifyOptions = {}): Classification {
+  const given: ClassifyOptions = options !== null && typeof options === 'object' ? options : {};
+  let manifest = input;
+  let { config, tag, referrersOf } = given;
+  let prefix = '';
+  if (isWrapper(input)) {
+    const extra = Object.keys(input).find((k) => !WRAPPER_FIELDS.has(k));
+    if (extra) return wrapperError(`/${extra}`, `unknown field /${extra}: the { manifest, config, tag, referrersOf } form takes only those fields`);
+    if (config !== undefined && input.config !== undefined) return wrapperError('/config', 'the config is given twice: in { manifest, config } and in options.config; give it once');
+    manifest = input.manifest;
+    config ??= input.config;
+    tag ??= input.tag;
+    referrersOf ??= input.referrersOf;
+    prefix = '/manifest';
+  }
+  const result = classifyWithLookup(lookupOf(), manifest, {
     validateConfig,
     ...(config === undefined ? {} : { config }),
     ...(typeof tag === 'string' ? { tag } : {}),
     ...(typeof referrersOf === 'string' ? { referrersOf } : {}),
-  });
+  }) as Classification;
+  if (prefix && result.error) result.error = { ...result.error, pointer: `${prefix}${result.error.pointer}` };
+  return result;
+}
+
+const WRAPPER_FIELDS = new Set(['manifest', 'config', 'tag', 'referrersOf']);
+
+function wrapperError(pointer: string, message: string): Classification {
+  return {
+    id: null, displayName: null, signal: null, matched: null, kind: null,
+    mediaTypes: { manifest: null, artifactType: null, config: null, layers: [] },
+    conformance: [], validation: [], error: { pointer, message },
+  };
 }
 
 /** The type's logo as SVG text (by id or alias), or undefined for an unknown id. */

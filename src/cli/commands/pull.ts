@@ -16,7 +16,9 @@ export function register(program: Command): void {
       try {
         const result = await pullCatalog(reference, options.output, { credentials: credentialsFrom(options) });
         process.stdout.write(`${result.catalogFile}\n`);
-        process.stderr.write(`pulled ${result.reference}@${result.digest}: catalog ${result.catalog.version} (${result.catalog.digest}), ${result.catalog.types.length} types, digests verified\n`);
+        // Pulled by digest, the reference has it already: print it once.
+        const pinned = result.reference.endsWith(`@${result.digest}`) ? result.reference : `${result.reference}@${result.digest}`;
+        process.stderr.write(`pulled ${pinned}: catalog ${result.catalog.version} (${result.catalog.digest}), ${result.catalog.types.length} types, digests verified\n`);
       } catch (error) {
         if (error instanceof RegistryError) fail(error.message, error.code === 'REFERENCE_INVALID' ? 2 : 1);
         throw error;
