@@ -31,10 +31,10 @@ function readmeBody(text: string): string {
 }
 
 /** Builds from a definitions directory; throws CatalogError (with findings) when checks fail. */
-export function loadFromRoot(root: string): CatalogLoader {
+export function loadFromRoot(root: string, ignoreRules?: string[]): CatalogLoader {
   const absolute = path.resolve(root);
   return async () => {
-    const result = await checkedCatalog({ root: absolute });
+    const result = await checkedCatalog({ root: absolute }, ignoreRules);
     const logos = new Map<string, string>();
     const docs = new Map<string, string>();
     for (const { source, entry } of result.checked) {
