@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Provisions what the test suites need on a fresh Debian machine: Chromium (browser tests),
 // CNCF distribution (registry tests), htpasswd (registry basic auth), openssl (registry token auth)
-// and script (bsdutils: a pseudo-terminal for the `new` prompt and `ls` progress tests).
+// script (bsdutils: a pseudo-terminal for the `new` prompt and `ls` progress tests), and nginx with
+// its brotli_static module (the static API export).
 import { provision } from './provision.js';
 
 provision('test-setup', [
@@ -10,4 +11,7 @@ provision('test-setup', [
   { binary: '/usr/bin/htpasswd', pkg: 'apache2-utils' },
   { binary: '/usr/bin/openssl', pkg: 'openssl' },
   { binary: '/usr/bin/script', pkg: 'bsdutils' },
+  // The static API export's test runs nginx with brotli_static on it.
+  { binary: '/usr/sbin/nginx', pkg: 'nginx' },
+  { binary: '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so', pkg: 'libnginx-mod-http-brotli-static' },
 ]);

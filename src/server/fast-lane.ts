@@ -27,7 +27,7 @@ function hit(parts: SharedParts, url: string): { prepared: Prepared; route: stri
  * fixed configuration sets the same headers whatever the request (test/server/fast-lane.test.ts
  * compares every header with the express route's).
  */
-function fixedHeaders(parts: SharedParts, req: IncomingMessage, draining: boolean, tls: boolean): string[] {
+export function fixedHeaders(parts: SharedParts, req: IncomingMessage, draining: boolean, tls: boolean): string[] {
   const recorded = new Map<string, string>();
   const recorder = {
     setHeader: (name: string, value: unknown) => recorded.set(name, String(value)),
