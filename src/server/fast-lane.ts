@@ -45,13 +45,12 @@ function serveFast(parts: SharedParts, fixed: Array<string[] | undefined>, req: 
   const found = hit(parts, req.url ?? '');
   if (!found) return false;
   parts.logRequest(req, res);
-  parts.metrics.track(req, res, found.route);
   parts.metrics.fastLane++;
   const draining = parts.isDraining();
   const tls = cameOverTls(req, parts.trustProxy);
   // Four header sets at most: open or draining, over TLS or not.
   const headers = (fixed[(draining ? 2 : 0) + (tls ? 1 : 0)] ??= fixedHeaders(parts, req, draining, tls));
-  writePrepared(req, res, found.prepared, headers);
+  parts.metrics.countWritten(req.method, found.route, writePrepared(req, res, found.prepared, headers));
   return true;
 }
 

@@ -78,21 +78,37 @@ function pickEncoding(req: IncomingMessage, prepared: Prepared): { body: Buffer;
  * with one writeHead of a flat header list (`fixed` first: headers every such answer carries), which
  * skips the per-header bookkeeping of setHeader.
  */
-export function writePrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, fixed: readonly string[]): void {
-  const headers: string[] = [...fixed];
-  for (const [name, value] of prepared.headers) headers.push(name, value);
+export function writePrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, fixed: readonly string[]): 200 | 304 {
   // The representation is selected first: If-None-Match is compared with the selected one's ETag.
   const { body, encoding, etag } = pickEncoding(req, prepared);
-  headers.push('ETag', etag);
+  const lists = headerLists(prepared, fixed, encoding);
   if (notModified(req.headers, etag)) {
-    res.writeHead(304, headers);
+    res.writeHead(304, lists.notModified);
     res.end();
-    return;
+    return 304;
   }
-  if (encoding) headers.push('Content-Encoding', encoding);
-  headers.push('Content-Length', String(body.length));
-  res.writeHead(200, headers);
+  res.writeHead(200, lists.ok);
   res.end(body);
+  return 200;
+}
+
+/** The flat header lists of one prepared response, per fixed header set and coding, built once. */
+const lists = new WeakMap<Prepared, WeakMap<readonly string[], Map<string, { ok: string[]; notModified: string[] }>>>();
+function headerLists(prepared: Prepared, fixed: readonly string[], encoding: 'br' | 'gzip' | null): { ok: string[]; notModified: string[] } {
+  let byFixed = lists.get(prepared);
+  if (!byFixed) lists.set(prepared, (byFixed = new WeakMap()));
+  let byCoding = byFixed.get(fixed);
+  if (!byCoding) byFixed.set(fixed, (byCoding = new Map()));
+  const key = encoding ?? 'identity';
+  let made = byCoding.get(key);
+  if (!made) {
+    const body = encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.body;
+    const etag = encoding === 'br' ? prepared.brEtag! : encoding === 'gzip' ? prepared.gzipEtag! : prepared.etag;
+    const notModified = [...fixed, ...prepared.headers.flat(), 'ETag', etag];
+    const ok = [...notModified, ...(encoding ? ['Content-Encoding', encoding] : []), 'Content-Length', String(body.length)];
+    byCoding.set(key, (made = { ok, notModified }));
+  }
+  return made;
 }
 
 /** Sends a prepared response: 304 when the client's copy is current, else the best encoding it accepts. */
