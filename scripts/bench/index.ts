@@ -6,9 +6,12 @@ import path from 'node:path';
 import { provision } from '../provision.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-// The peers and servers the benchmarks run: nginx (API peer) and CNCF distribution (registry).
+// The peers, servers and load generator the benchmarks run: nginx with brotli_static (the static API
+// export), wrk (the API's load generator), and CNCF distribution (registry).
 provision('bench', [
   { binary: '/usr/sbin/nginx', pkg: 'nginx' },
+  { binary: '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so', pkg: 'libnginx-mod-http-brotli-static' },
+  { binary: '/usr/bin/wrk', pkg: 'wrk' },
   { binary: '/usr/bin/docker-registry', pkg: 'docker-registry' },
 ]);
 const sections = path.join(here, '../../docs/benchmarks');

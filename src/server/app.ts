@@ -46,6 +46,22 @@ export interface AppOptions {
   isDraining?: () => boolean;
   /** Passed to page modules (e.g. a registry URL for a /registry page). */
   pageOptions?: Record<string, unknown>;
+  /** Behind a TLS-terminating proxy: believe its `X-Forwarded-Proto: https` (for Strict-Transport-Security). */
+  trustProxy?: boolean;
+}
+
+/** What helmet 8 sends by default; sent only on requests that came over TLS (RFC 6797 §7.2). */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+type EdgeRequest = { url?: string; socket?: unknown; headers?: IncomingMessage['headers'] };
+
+/** Whether the request came over TLS: our own socket, or a trusted proxy's X-Forwarded-Proto. */
+export function cameOverTls(req: EdgeRequest, trustProxy: boolean): boolean {
+  if ((req.socket as { encrypted?: boolean } | undefined)?.encrypted) return true;
+  if (!trustProxy) return false;
+  const proto = req.headers?.['x-forwarded-proto'];
+  // The first hop's value: the proxy nearest the client appends first.
+  return typeof proto === 'string' && proto.split(',')[0]!.trim().toLowerCase() === 'https';
 }
 
 /** The middleware the express app and the fast lane share, so both log, count and secure alike. */
@@ -56,14 +72,17 @@ export interface SharedParts {
   isDraining: () => boolean;
   logRequest: HttpLogger<IncomingMessage, ServerResponse>;
   securityHeaders: ReturnType<typeof helmet>;
-  /** CORS for the public read-only API, and Connection: close while draining. */
-  edgeHeaders(req: { url?: string }, res: ServerResponse): void;
+  /** CORS for the public read-only API, HSTS over TLS only, and Connection: close while draining. */
+  edgeHeaders(req: EdgeRequest, res: ServerResponse): void;
+  trustProxy: boolean;
 }
 
 export function sharedParts(options: AppOptions): SharedParts {
   const logger = options.logger ?? pino({ enabled: false });
   const isDraining = options.isDraining ?? (() => false);
+  const trustProxy = options.trustProxy ?? false;
   return {
+    trustProxy,
     current: options.current,
     logger,
     metrics: options.metrics ?? new Metrics(),
@@ -80,12 +99,15 @@ export function sharedParts(options: AppOptions): SharedParts {
       },
     }),
     securityHeaders: helmet({
+      // Sent by edgeHeaders, and only over TLS: on plain HTTP the header is meaningless (RFC 6797 §8.1).
+      strictTransportSecurity: false,
       contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:'] } },
     }),
     edgeHeaders(req, res) {
       // The catalog is public and read-only: any origin may read the API.
       const url = req.url ?? '';
       if (url.startsWith('/v1/') || url.startsWith('/openapi.json')) res.setHeader('Access-Control-Allow-Origin', '*');
+      if (cameOverTls(req, trustProxy)) res.setHeader('Strict-Transport-Security', HSTS);
       if (isDraining()) res.setHeader('Connection', 'close');
     },
   };
@@ -102,7 +124,7 @@ export function createApp(options: AppOptions, parts: SharedParts = sharedParts(
   app.use(metrics.middleware());
   app.use(parts.securityHeaders);
   app.use((req, res, next) => {
-    parts.edgeHeaders({ url: req.originalUrl }, res);
+    parts.edgeHeaders({ url: req.originalUrl, socket: req.socket, headers: req.headers }, res);
     next();
   });
 

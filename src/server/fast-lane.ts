@@ -4,7 +4,7 @@
 // (a query string, an alias, an unknown id, a response not yet prepared) goes to express.
 // test/server/fast-lane.test.ts checks that both answer with the same headers and bodies.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { createApp, sharedParts, type AppOptions, type SharedParts } from './app.ts';
+import { cameOverTls, createApp, sharedParts, type AppOptions, type SharedParts } from './app.ts';
 import { writePrepared, type Prepared } from './prepared.ts';
 
 const TYPES = '/v1/types/';
@@ -27,7 +27,7 @@ function hit(parts: SharedParts, url: string): { prepared: Prepared; route: stri
  * fixed configuration sets the same headers whatever the request (test/server/fast-lane.test.ts
  * compares every header with the express route's).
  */
-function fixedHeaders(parts: SharedParts, req: IncomingMessage, draining: boolean): string[] {
+export function fixedHeaders(parts: SharedParts, req: IncomingMessage, draining: boolean, tls: boolean): string[] {
   const recorded = new Map<string, string>();
   const recorder = {
     setHeader: (name: string, value: unknown) => recorded.set(name, String(value)),
@@ -35,21 +35,22 @@ function fixedHeaders(parts: SharedParts, req: IncomingMessage, draining: boolea
     getHeader: (name: string) => recorded.get(name),
   } as unknown as ServerResponse;
   parts.securityHeaders(req, recorder, () => undefined);
-  parts.edgeHeaders({ url: '/v1/' }, recorder);
+  parts.edgeHeaders({ url: '/v1/', socket: { encrypted: tls } }, recorder);
   if (draining) recorded.set('Connection', 'close');
   return [...recorded].flat();
 }
 
-function serveFast(parts: SharedParts, fixed: { open?: string[]; draining?: string[] }, req: IncomingMessage, res: ServerResponse): boolean {
+function serveFast(parts: SharedParts, fixed: Array<string[] | undefined>, req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const found = hit(parts, req.url ?? '');
   if (!found) return false;
   parts.logRequest(req, res);
-  parts.metrics.track(req, res, found.route);
   parts.metrics.fastLane++;
   const draining = parts.isDraining();
-  const headers = draining ? (fixed.draining ??= fixedHeaders(parts, req, true)) : (fixed.open ??= fixedHeaders(parts, req, false));
-  writePrepared(req, res, found.prepared, headers);
+  const tls = cameOverTls(req, parts.trustProxy);
+  // Four header sets at most: open or draining, over TLS or not.
+  const headers = (fixed[(draining ? 2 : 0) + (tls ? 1 : 0)] ??= fixedHeaders(parts, req, draining, tls));
+  parts.metrics.countWritten(req.method, found.route, writePrepared(req, res, found.prepared, headers));
   return true;
 }
 
@@ -58,7 +59,7 @@ export function createRequestListener(options: AppOptions & { fastLane?: boolean
   const parts = sharedParts(options);
   const app = createApp(options, parts);
   if (options.fastLane === false) return app;
-  const fixed = {};
+  const fixed: Array<string[] | undefined> = [];
   return (req, res) => {
     if (!serveFast(parts, fixed, req, res)) app(req, res);
   };

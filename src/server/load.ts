@@ -31,10 +31,10 @@ function readmeBody(text: string): string {
 }
 
 /** Builds from a definitions directory; throws CatalogError (with findings) when checks fail. */
-export function loadFromRoot(root: string): CatalogLoader {
+export function loadFromRoot(root: string, ignoreRules?: string[]): CatalogLoader {
   const absolute = path.resolve(root);
   return async () => {
-    const result = await checkedCatalog({ root: absolute });
+    const result = await checkedCatalog({ root: absolute }, ignoreRules);
     const logos = new Map<string, string>();
     const docs = new Map<string, string>();
     for (const { source, entry } of result.checked) {
@@ -77,3 +77,19 @@ export function loadFromMemory(catalog: Catalog, extra: { logos?: ReadonlyMap<st
   return async () => ({ catalog, logos: extra.logos ?? new Map(), docs: extra.docs ?? new Map(), source: 'memory' });
 }
 
+/** A checked catalog with the logos and README bodies from its definitions directory (the build's static export). */
+export function loadFromDefinitions(catalog: Catalog, root: string): CatalogLoader {
+  const absolute = path.resolve(root);
+  return async () => {
+    const logos = new Map<string, string>();
+    const docs = new Map<string, string>();
+    for (const type of catalog.types) {
+      if (!ID_PATTERN.test(type.id)) continue;
+      const logo = await readTextFile(path.join(absolute, type.id, 'logo.svg'), `${type.id}/logo.svg`, LIMITS.logo);
+      if (logo.ok) logos.set(type.id, logo.source.text);
+      const readme = await readTextFile(path.join(absolute, type.id, 'README.md'), `${type.id}/README.md`, LIMITS.readme);
+      if (readme.ok) docs.set(type.id, readmeBody(readme.source.text));
+    }
+    return { catalog, logos, docs, source: absolute };
+  };
+}

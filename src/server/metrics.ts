@@ -19,6 +19,27 @@ export class Metrics {
     };
   }
 
+  /**
+   * Counts an answer already written (the fast lane knows its status at once): no listener, no
+   * closure, and the label string is built once per method, route and status.
+   */
+  countWritten(method: string | undefined, route: string, status: number): void {
+    const m = method === 'HEAD' || method === 'GET' || method === 'POST' ? method : 'OTHER';
+    let byStatus = this.written.get(m + route);
+    if (!byStatus) this.written.set(m + route, (byStatus = new Map()));
+    const counter = byStatus.get(status);
+    if (counter) counter.n++;
+    else {
+      const key = `method="${m}",route="${route}",status="${status}"`;
+      const shared = { key, n: 1 };
+      byStatus.set(status, shared);
+      this.counters.push(shared);
+    }
+  }
+
+  private written = new Map<string, Map<number, { key: string; n: number }>>();
+  private counters: Array<{ key: string; n: number }> = [];
+
   /** `route` names the pattern when no express route does (the fast lane). */
   track(req: IncomingMessage & { route?: { path?: unknown } }, res: ServerResponse, route?: string): void {
     this.inFlight++;
@@ -31,11 +52,18 @@ export class Metrics {
     });
   }
 
+  /** Both counters summed by label set (a route may be answered by either lane). */
+  private totals(): Map<string, number> {
+    const totals = new Map(this.requests);
+    for (const { key, n } of this.counters) totals.set(key, (totals.get(key) ?? 0) + n);
+    return totals;
+  }
+
   render(catalog: { types: number; version: string; digest: string }): string {
     const lines = [
       '# HELP artifact_types_http_requests_total HTTP requests answered, by method, route and status.',
       '# TYPE artifact_types_http_requests_total counter',
-      ...[...this.requests].map(([labels, n]) => `artifact_types_http_requests_total{${labels}} ${n}`),
+      ...[...this.totals()].map(([labels, n]) => `artifact_types_http_requests_total{${labels}} ${n}`),
       '# HELP artifact_types_http_requests_in_flight Requests being answered now.',
       '# TYPE artifact_types_http_requests_in_flight gauge',
       `artifact_types_http_requests_in_flight ${this.inFlight}`,

@@ -2,12 +2,15 @@
 // the routes decide alike: If-None-Match (RFC 9110 §13.1.2, weak comparison) and Accept-Encoding.
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** True when the client's cached copy (If-None-Match) is this ETag and it did not ask to bypass caches. */
+/**
+ * True when If-None-Match names `etag` (the selected representation's) or is `*`. Cache-Control is
+ * deliberately not read: `no-cache` and `max-age=0` are addressed to caches, and an origin server
+ * that evaluates a matching If-None-Match on GET/HEAD must answer 304 (RFC 9110 §13.1.2). Node's
+ * fetch sends `no-cache` with every conditional request (jshttp/fresh issues 16 and 29).
+ */
 export function notModified(headers: IncomingHttpHeaders, etag: string): boolean {
   const inm = headers['if-none-match'];
   if (!inm) return false;
-  const cacheControl = headers['cache-control'];
-  if (cacheControl && /(?:^|,)\s*no-cache\s*(?:,|$)/i.test(cacheControl)) return false;
   if (inm.trim() === '*') return true;
   for (const tag of inm.split(',')) {
     const value = tag.trim();

@@ -9,6 +9,9 @@ import { accepts, notModified } from './negotiate.ts';
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
+/** Appended to the identity ETag's value for each coding (the static export's nginx.conf uses them too). */
+export const ETAG_SUFFIX = { gzip: '-gzip', br: '-br' } as const;
+
 /** Bodies smaller than this are not worth compressing. */
 const MIN_COMPRESS = 512;
 
@@ -16,8 +19,12 @@ export interface Prepared {
   body: Buffer;
   gzip: Buffer | null;
   br: Buffer | null;
-  /** Quoted strong ETag. */
+  /** Quoted strong ETag of the identity body. */
   etag: string;
+  /** Strong ETags of the gzip and brotli bodies: a strong validator differs between content codings
+   * (RFC 9110 §8.8.3), so each is the identity's with `-gzip` / `-br` appended inside the quotes. */
+  gzipEtag: string | null;
+  brEtag: string | null;
   headers: Array<[string, string]>;
 }
 
@@ -52,17 +59,18 @@ export async function prepare(content: string | Buffer | object, options: Prepar
   }
   const headers: Record<string, string> = { 'Content-Type': options.type, 'Cache-Control': options.cacheControl, ...options.headers };
   if (gz || br) headers.Vary = 'Accept-Encoding';
-  return { body, gzip: gz, br, etag: `"${options.etag ?? sha256(body)}"`, headers: Object.entries(headers) };
+  const tag = options.etag ?? sha256(body);
+  return { body, gzip: gz, br, etag: `"${tag}"`, gzipEtag: gz ? `"${tag}${ETAG_SUFFIX.gzip}"` : null, brEtag: br ? `"${tag}${ETAG_SUFFIX.br}"` : null, headers: Object.entries(headers) };
 }
 
 /** The variant to send: brotli, then gzip, whenever the client accepts them (q > 0), else identity. */
-function pickEncoding(req: IncomingMessage, prepared: Prepared): { body: Buffer; encoding: 'br' | 'gzip' | null } {
+function pickEncoding(req: IncomingMessage, prepared: Prepared): { body: Buffer; encoding: 'br' | 'gzip' | null; etag: string } {
   const acceptEncoding = req.headers['accept-encoding'];
   if (acceptEncoding) {
-    if (prepared.br && accepts(acceptEncoding, 'br')) return { body: prepared.br, encoding: 'br' };
-    if (prepared.gzip && accepts(acceptEncoding, 'gzip')) return { body: prepared.gzip, encoding: 'gzip' };
+    if (prepared.br && accepts(acceptEncoding, 'br')) return { body: prepared.br, encoding: 'br', etag: prepared.brEtag! };
+    if (prepared.gzip && accepts(acceptEncoding, 'gzip')) return { body: prepared.gzip, encoding: 'gzip', etag: prepared.gzipEtag! };
   }
-  return { body: prepared.body, encoding: null };
+  return { body: prepared.body, encoding: null, etag: prepared.etag };
 }
 
 /**
@@ -70,32 +78,49 @@ function pickEncoding(req: IncomingMessage, prepared: Prepared): { body: Buffer;
  * with one writeHead of a flat header list (`fixed` first: headers every such answer carries), which
  * skips the per-header bookkeeping of setHeader.
  */
-export function writePrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, fixed: readonly string[]): void {
-  const headers: string[] = [...fixed];
-  for (const [name, value] of prepared.headers) headers.push(name, value);
-  headers.push('ETag', prepared.etag);
-  if (notModified(req.headers, prepared.etag)) {
-    res.writeHead(304, headers);
+export function writePrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, fixed: readonly string[]): 200 | 304 {
+  // The representation is selected first: If-None-Match is compared with the selected one's ETag.
+  const { body, encoding, etag } = pickEncoding(req, prepared);
+  const lists = headerLists(prepared, fixed, encoding);
+  if (notModified(req.headers, etag)) {
+    res.writeHead(304, lists.notModified);
     res.end();
-    return;
+    return 304;
   }
-  const { body, encoding } = pickEncoding(req, prepared);
-  if (encoding) headers.push('Content-Encoding', encoding);
-  headers.push('Content-Length', String(body.length));
-  res.writeHead(200, headers);
+  res.writeHead(200, lists.ok);
   res.end(body);
+  return 200;
+}
+
+/** The flat header lists of one prepared response, per fixed header set and coding, built once. */
+const lists = new WeakMap<Prepared, WeakMap<readonly string[], Map<string, { ok: string[]; notModified: string[] }>>>();
+function headerLists(prepared: Prepared, fixed: readonly string[], encoding: 'br' | 'gzip' | null): { ok: string[]; notModified: string[] } {
+  let byFixed = lists.get(prepared);
+  if (!byFixed) lists.set(prepared, (byFixed = new WeakMap()));
+  let byCoding = byFixed.get(fixed);
+  if (!byCoding) byFixed.set(fixed, (byCoding = new Map()));
+  const key = encoding ?? 'identity';
+  let made = byCoding.get(key);
+  if (!made) {
+    const body = encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.body;
+    const etag = encoding === 'br' ? prepared.brEtag! : encoding === 'gzip' ? prepared.gzipEtag! : prepared.etag;
+    const notModified = [...fixed, ...prepared.headers.flat(), 'ETag', etag];
+    const ok = [...notModified, ...(encoding ? ['Content-Encoding', encoding] : []), 'Content-Length', String(body.length)];
+    byCoding.set(key, (made = { ok, notModified }));
+  }
+  return made;
 }
 
 /** Sends a prepared response: 304 when the client's copy is current, else the best encoding it accepts. */
 export function sendPrepared(req: IncomingMessage, res: ServerResponse, prepared: Prepared, status = 200): void {
   for (const [name, value] of prepared.headers) res.setHeader(name, value);
-  res.setHeader('ETag', prepared.etag);
-  if (status === 200 && notModified(req.headers, prepared.etag)) {
+  const { body, encoding, etag } = pickEncoding(req, prepared);
+  res.setHeader('ETag', etag);
+  if (status === 200 && notModified(req.headers, etag)) {
     res.statusCode = 304;
     res.end();
     return;
   }
-  const { body, encoding } = pickEncoding(req, prepared);
   if (encoding) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', body.length);
   res.statusCode = status;

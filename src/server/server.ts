@@ -55,6 +55,8 @@ export interface ServerOptions {
   pageOptions?: Record<string, unknown>;
   /** Answer prepared GETs before express (default true); false sends everything through express. */
   fastLane?: boolean;
+  /** Behind a TLS-terminating proxy: believe its X-Forwarded-Proto (Strict-Transport-Security is sent over TLS only). */
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
@@ -90,7 +92,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   warm(state);
   let draining = false;
   const metrics = new Metrics();
-  const listener = createRequestListener({ current: () => state, logger, metrics, isDraining: () => draining, pageOptions: options.pageOptions, fastLane: options.fastLane });
+  const listener = createRequestListener({ current: () => state, logger, metrics, isDraining: () => draining, pageOptions: options.pageOptions, fastLane: options.fastLane, trustProxy: options.trustProxy });
 
   // requireHostHeader off: requireHost answers a missing Host itself, in JSON rather than Node's empty 400.
   const server = http.createServer({ requestTimeout: timeouts.requestMs, headersTimeout: timeouts.headersMs, keepAliveTimeout: timeouts.keepAliveMs, connectionsCheckingInterval: timeouts.checkIntervalMs, maxHeaderSize: 16 * 1024, requireHostHeader: false }, requireHost(listener));

@@ -13,7 +13,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** Rendered pages kept per build (see CatalogState.memo). */
 export const PAGE_MEMO = 500;
 export const API_CACHE = 'public, max-age=60, must-revalidate';
-const LOGO_CACHE = 'public, max-age=86400';
+export const LOGO_CACHE = 'public, max-age=86400';
 /** For URLs whose bytes can never change (a logo at its ?v= version). */
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 /** What raw.githubusercontent.com sends for user content: an SVG opened directly cannot script. */

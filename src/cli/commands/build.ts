@@ -9,12 +9,13 @@ import { checkedCatalog } from '../../checks/run.ts';
 import { formatText } from '../../report/text.ts';
 import { fail } from '../io.ts';
 import { DIST_STEPS, writeDist } from '../../catalog/dist.ts';
+import { staticExportStep } from '../../server/static-export.ts';
 import { writePackage } from '../../../scripts/package/write-package.ts';
 
 export function register(program: Command): void {
   program
     .command('build')
-    .description('Check the catalog, then write dist/catalog.json (and the npm package) and the generated files.')
+    .description('Check the catalog, then write dist/catalog.json, the static API export (dist/api/, dist/nginx/), the npm package and the generated files.')
     .option('--root <dir>', 'the definitions directory', 'definitions')
     .option('--out <dir>', 'output directory', 'dist')
     .option('--no-generated', 'do not rewrite the generated files (README table), e.g. when building elsewhere')
@@ -32,7 +33,9 @@ export function register(program: Command): void {
       }
       const out = path.resolve(options.out);
       try {
-        await writeDist(out, result.catalog, root, options.package ? [...DIST_STEPS, writePackage] : DIST_STEPS);
+        // dist/api/ and dist/nginx/: the static export of the read API (src/server/static-export.ts).
+        const steps = [...DIST_STEPS, staticExportStep(out), ...(options.package ? [writePackage] : [])];
+        await writeDist(out, result.catalog, root, steps);
       } catch (error) {
         // writeDist removed its staging directory; the previous output is untouched.
         fail(`build failed, ${out} left as it was: ${(error as Error).message}`);

@@ -17,6 +17,7 @@ interface ServeOptions {
   username?: string;
   password?: string;
   watch?: boolean;
+  trustProxy?: boolean;
   workers: string;
 }
 
@@ -62,7 +63,7 @@ async function serveOne(options: ServeOptions, port: number): Promise<void> {
   try {
     const load = await catalogLoader(options);
     const registry = await registryPage(options, async () => running!.state().catalog);
-    running = await startServer({ host: options.host, port, load, root: options.root, catalogFile: options.catalog, watch: options.watch, pageOptions: { registry } });
+    running = await startServer({ host: options.host, port, load, root: options.root, catalogFile: options.catalog, watch: options.watch, pageOptions: { registry }, trustProxy: options.trustProxy === true });
   } catch (error) {
     if (error instanceof CatalogError) {
       if (error.findings.length > 0) process.stderr.write(formatText(error.findings));
@@ -126,6 +127,7 @@ export function register(program: Command): void {
     .option('--username <name>', 'registry user for --catalog-from and --registry (or ARTIFACT_TYPES_REGISTRY_USERNAME)')
     .option('--password <password>', 'registry password (or ARTIFACT_TYPES_REGISTRY_PASSWORD)')
     .option('--watch', 'reload when files change (development)')
+    .addOption(new Option('--trust-proxy', 'behind a TLS-terminating proxy: believe its X-Forwarded-Proto (Strict-Transport-Security goes only to requests that came over TLS)').env('TRUST_PROXY'))
     .addOption(new Option('--workers <n>', 'processes sharing the port (node:cluster)').env('WORKERS').default('1'))
     .action(async (options: ServeOptions) => {
       const port = integer(options.port, 'port', 0, 65535);
