@@ -52,8 +52,35 @@ function pointerOf(error: ErrorObject): { pointer: string; key: boolean } {
   return { pointer: error.instancePath, key: false };
 }
 
+/**
+ * A oneOf between object shapes (evidence: upstream or in this repository) that fails at P: when some
+ * error reaches inside P (a branch took the value's shape and failed on a field), the "missing
+ * property" and "unknown property" errors at P itself come from a branch the value never meant.
+ * ajv reports a $ref'd branch's errors with paths relative to that branch, so branches are told
+ * apart by depth, not by schema path.
+ */
+function otherBranches(errors: ErrorObject[]): Set<ErrorObject> {
+  const dropped = new Set<ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword !== 'oneOf') continue;
+    const at = error.instancePath;
+    const inside = errors.some((e) => e.instancePath.startsWith(`${at}/`) && e.keyword !== 'additionalProperties');
+    if (!inside) continue;
+    for (const e of errors) {
+      if (e.instancePath !== at) continue;
+      if (e.keyword === 'required') dropped.add(e);
+      // An "unknown" property another branch knows (it has errors of its own inside); a typo has none and stays.
+      const name = (e.params as { additionalProperty?: string }).additionalProperty;
+      if (e.keyword === 'additionalProperties' && errors.some((o) => o.instancePath.startsWith(`${at}/${name}`))) dropped.add(e);
+    }
+  }
+  return dropped;
+}
+
 /** Keeps the most specific errors: drop a oneOf/anyOf or type error where a more precise one exists. */
 function prune(errors: ErrorObject[]): ErrorObject[] {
+  const dropped = otherBranches(errors);
+  errors = errors.filter((error) => !dropped.has(error));
   return errors.filter((error) => {
     if (error.keyword === 'oneOf' || error.keyword === 'anyOf' || error.keyword === 'if') {
       return !errors.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && !['oneOf', 'anyOf', 'type', 'if'].includes(other.keyword) && other.schemaPath.startsWith(error.schemaPath.replace(/\/(oneOf|anyOf)$/, '')) && !/\/oneOf\/0\//.test(other.schemaPath));

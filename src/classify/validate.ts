@@ -55,7 +55,7 @@ function esc(key: string): string {
 }
 
 function kindName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' || typeof value === 'undefined' ? `an ${typeof value}` : `a ${typeof value}`;
 }
 
 export type ManifestFormat = 'oci-manifest' | 'oci-index' | 'docker-manifest' | 'docker-list';

@@ -279,7 +279,13 @@ describe('classify', { timeout: 120_000 }, () => {
     expect(bad.stderr).toMatch(/<stdin>:3:13: invalid JSON/);
     const notManifest = cli(['classify', '--format', 'text', '-'], '{"schemaVersion": 2, "manifests": {}}');
     expect(notManifest.code).toBe(1);
-    expect(notManifest.stdout).toBe('not a manifest: /manifests: manifests must be an array of descriptors\n');
+    const [first, ...rest] = notManifest.stdout.trimEnd().split('\n');
+    expect(first).toBe('not a manifest: /manifests: manifests must be an array of descriptors');
+    // Every image-spec violation follows, each with its section: here the mediaType a SHOULD, manifests a MUST.
+    expect(rest).toEqual([
+      expect.stringMatching(/^ {2}spec warning media-type at \/mediaType: .*image-index\.md#image-index-property-descriptions\)$/),
+      expect.stringMatching(/^ {2}spec error manifests at \/manifests: manifests must be an array of descriptors, not an object \(https:\/\/github\.com\/opencontainers\/image-spec\/blob\/v1\.1\.1\/image-index\.md#image-index-property-descriptions\)$/),
+    ]);
     const missing = cli(['classify', 'nope.json']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('artifact-types: manifest nope.json does not exist\n');
