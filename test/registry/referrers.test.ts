@@ -148,7 +148,7 @@ describe('ls with artifacts pushed by real clients (distribution: no referrers A
     const image = tagged('app', 'v1');
     const commands = (id: string) => image.referrers.find((r) => r.type?.id === id)!.actions.map((a) => a.command);
     const subject = `${registry.registry}/app@${imageDigest}`;
-    expect(commands('sigstore.cosign.signature')).toEqual([`cosign download signature ${subject}`, `cosign sign ${subject}`, `cosign verify --key cosign.pub ${subject}`]);
+    expect(commands('sigstore.cosign.signature')).toEqual([`cosign download signature ${subject}`, `cosign sign --new-bundle-format=false ${subject}`, `cosign verify --key cosign.pub ${subject}`]);
     expect(commands('spdx.sbom')).toContain(`oras discover --artifact-type application/spdx+json ${subject}`);
     expect(commands('spdx.sbom')).toContain(`trivy referrer list ${subject} --type spdx-json`);
     expect(commands('sigstore.bundle')).toContain(`gh attestation verify oci://${subject} --owner OWNER`);
