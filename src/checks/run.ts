@@ -10,7 +10,8 @@ import { projectValidator } from './ajv.ts';
 import { at, whole, type CheckedDefinition } from './context.ts';
 import { CATALOG_RULES, DEFINITION_RULES, definitionSchema } from './index.ts';
 import { schemaFindings } from './schema-findings.ts';
-import { checkFoldersInPool, defaultWorkerCount } from './pool.ts';
+import { checkFoldersInPool, type FolderResult } from './pool.ts';
+import { CheckCache, folderHash } from './cache.ts';
 
 export interface CheckOptions {
   /** The definitions directory. */
@@ -30,6 +31,8 @@ export interface CheckOptions {
    * a contribution touches only its own folder, and the files are regenerated after the merge.
    */
   generated?: boolean;
+  /** A cache file of per-folder definition-rule findings (validate --cache): read, then rewritten. */
+  cache?: string;
 }
 
 /** Below this many folders, starting worker threads costs more than it saves. */
@@ -41,6 +44,8 @@ export interface CheckResult {
   checked: CheckedDefinition[];
   /** How many type folders the findings speak for: the ones named, or all (the same count however many build). */
   reported: number;
+  /** The cache's use in this run, when one was given. */
+  cache?: { hits: number; misses: number; ignored: string | null };
 }
 
 /** One folder on its way through the definition rules. */
@@ -92,6 +97,42 @@ export async function checkDefinitionFolder(root: string, id: string, full = tru
   return (await checkDefinitionFolders(root, [{ id, full }]))[0]!;
 }
 
+/**
+ * Definition rules on every folder, in `jobs` order. With a cache, every folder is read here first
+ * (the catalog-wide rules need it anyway); one whose content hash the cache holds gets its findings
+ * and entry from there, the rest are checked in worker threads (large numbers, or when asked) or here.
+ */
+async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, options: CheckOptions): Promise<FolderResult[]> {
+  const results = new Map<string, FolderResult>();
+  const toCheck: typeof jobs = [];
+  for (const job of jobs) {
+    if (!cache) {
+      toCheck.push(job);
+      continue;
+    }
+    const source = await loadDefinition(root, job.id);
+    const hash = folderHash(source);
+    const hit = cache.get(job.id, hash);
+    if (!hit) toCheck.push(job);
+    else {
+      const definition = hit.entry && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
+      results.set(job.id, { checked: { source, definition, entry: definition && hit.entry }, findings: hit.findings });
+    }
+  }
+  const usePool = options.workers !== undefined ? options.workers > 0 : toCheck.length >= POOL_THRESHOLD && os.availableParallelism() > 1;
+  const checked = toCheck.length === 0 ? [] : usePool
+    ? await checkFoldersInPool(root, toCheck, { workers: options.workers, timeoutMs: options.folderTimeoutMs })
+    : await checkDefinitionFolders(root, toCheck);
+  checked.forEach((result, i) => {
+    const job = toCheck[i]!;
+    results.set(job.id, result);
+    // Only a full check is worth keeping (a light one skipped most rules), under the hash of what
+    // the rules saw: the folder may have changed since it was hashed above.
+    if (cache && job.full) cache.set(job.id, { hash: folderHash(result.checked.source), entry: result.checked.entry, findings: result.findings });
+  });
+  return jobs.map((job) => results.get(job.id)!);
+}
+
 function focusIds(root: string, paths: string[] | undefined): Set<string> | null {
   if (!paths || paths.length === 0) return null;
   const ids = new Set<string>();
@@ -129,10 +170,9 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   }
 
   const jobs = ids.map((id) => ({ id, full: !focus || focus.has(id) }));
-  const usePool = options.workers !== undefined ? options.workers > 0 : ids.length >= POOL_THRESHOLD && os.availableParallelism() > 1;
-  const results = usePool
-    ? await checkFoldersInPool(root, jobs, { workers: options.workers, timeoutMs: options.folderTimeoutMs })
-    : await checkDefinitionFolders(root, jobs);
+  const cache = options.cache ? await CheckCache.open(options.cache) : null;
+  const results = await checkFolders(root, jobs, cache, options);
+  if (cache) await cache.save();
   const checked: CheckedDefinition[] = [];
   results.forEach((result, i) => {
     checked.push(result.checked);
@@ -145,7 +185,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   for (const { rule } of CATALOG_RULES) findings.push(...(await rule(context)));
   findings.sort(compareFindings);
   const reported = focus ? [...focus].filter((id) => ids.includes(id)).length : ids.length;
-  return { findings, catalog, checked, reported };
+  return { findings, catalog, checked, reported, ...(cache ? { cache: { hits: cache.hits, misses: cache.misses, ignored: cache.ignored } } : {}) };
 }
 
 export { at };
