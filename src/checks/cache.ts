@@ -79,25 +79,29 @@ let ruleSet: string | undefined;
 /**
  * The rule set's version: a hash of the checker's own sources and schemas, the locked versions of
  * the libraries it judges with, and Node's version. Derived, so no change can forget to bump it.
+ * `project` is for tests; the checker's own is hashed once per process.
  */
-export function ruleSetVersion(): string {
-  if (ruleSet) return ruleSet;
+export function ruleSetVersion(project?: string): string {
+  if (!project && ruleSet) return ruleSet;
+  const dir = project ?? PROJECT;
   const hash = createHash('sha256').update(`${FORMAT} ${FORMAT_VERSION} ${process.version}\0`);
-  for (const dir of RULE_SOURCES) {
+  for (const sources of RULE_SOURCES) {
     try {
-      hashTree(hash, path.join(PROJECT, dir), `${dir}/`);
+      hashTree(hash, path.join(dir, sources), `${sources}/`);
     } catch {
-      hash.update(`missing ${dir}\0`);
+      hash.update(`missing ${sources}\0`);
     }
   }
   let packages: Record<string, { version?: string }> = {};
   try {
-    packages = (JSON.parse(readFileSync(path.join(PROJECT, 'package-lock.json'), 'utf8')) as { packages?: typeof packages }).packages ?? {};
+    packages = (JSON.parse(readFileSync(path.join(dir, 'package-lock.json'), 'utf8')) as { packages?: typeof packages }).packages ?? {};
   } catch {
     // An installed copy has no lock file: the sources (and Node) still key the cache.
   }
   for (const name of RULE_LIBRARIES) hash.update(`${name}@${packages[`node_modules/${name}`]?.version ?? '?'}\0`);
-  return (ruleSet = hash.digest('hex'));
+  const version = hash.digest('hex');
+  if (!project) ruleSet = version;
+  return version;
 }
 
 function isFinding(value: unknown): value is Finding {
@@ -121,6 +125,8 @@ export function cacheable(findings: Finding[]): boolean {
 export class CheckCache {
   /** Why the file's contents were not used, when they were not (for a note on stderr). */
   ignored: string | null = null;
+  /** Why the file could not be written, when it could not (the findings stand regardless). */
+  unsaved: string | null = null;
   hits = 0;
   misses = 0;
   private readonly entries = new Map<string, CachedFolder>();
@@ -174,6 +180,10 @@ export class CheckCache {
   /** Writes the folders of this run only (so folders that are gone drop out), atomically. */
   async save(): Promise<void> {
     const folders = Object.fromEntries([...this.fresh.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    await writeFileAtomic(this.file, `${JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, ruleSet: ruleSetVersion(), folders })}\n`);
+    try {
+      await writeFileAtomic(this.file, `${JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, ruleSet: ruleSetVersion(), folders })}\n`);
+    } catch (error) {
+      this.unsaved = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    }
   }
 }

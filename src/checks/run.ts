@@ -45,7 +45,7 @@ export interface CheckResult {
   /** How many type folders the findings speak for: the ones named, or all (the same count however many build). */
   reported: number;
   /** The cache's use in this run, when one was given. */
-  cache?: { hits: number; misses: number; ignored: string | null };
+  cache?: { hits: number; misses: number; ignored: string | null; unsaved: string | null };
 }
 
 /** One folder on its way through the definition rules. */
@@ -185,7 +185,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   for (const { rule } of CATALOG_RULES) findings.push(...(await rule(context)));
   findings.sort(compareFindings);
   const reported = focus ? [...focus].filter((id) => ids.includes(id)).length : ids.length;
-  return { findings, catalog, checked, reported, ...(cache ? { cache: { hits: cache.hits, misses: cache.misses, ignored: cache.ignored } } : {}) };
+  return { findings, catalog, checked, reported, ...(cache ? { cache: { hits: cache.hits, misses: cache.misses, ignored: cache.ignored, unsaved: cache.unsaved } } : {}) };
 }
 
 export { at };

@@ -46,6 +46,7 @@ export function register(program: Command): void {
       }
       const { findings, reported } = result;
       if (result.cache?.ignored) process.stderr.write(`note: --cache ${options.cache} ${result.cache.ignored}; it was ignored and will be rewritten\n`);
+      if (result.cache?.unsaved) process.stderr.write(`note: could not write --cache ${options.cache} (${result.cache.unsaved}); the findings are complete, only the next run will not be faster\n`);
       const summaryFile = options.summary ?? (options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined);
       const github: GithubOptions = {};
       if (options.format === 'github' && typeof options.base === 'string') {
