@@ -44,6 +44,8 @@ export interface CheckResult {
   checked: CheckedDefinition[];
   /** How many type folders the findings speak for: the ones named, or all (the same count however many build). */
   reported: number;
+  /** Milliseconds per phase of this run (listing, reading, hashing, checking, catalog rules…), for the benchmark. */
+  timings: Record<string, number>;
   /** The cache's use in this run, when one was given. */
   cache?: { hits: number; misses: number; ignored: string | null; unsaved: string | null };
 }
@@ -102,7 +104,7 @@ export async function checkDefinitionFolder(root: string, id: string, full = tru
  * (the catalog-wide rules need it anyway); one whose content hash the cache holds gets its findings
  * and entry from there, the rest are checked in worker threads (large numbers, or when asked) or here.
  */
-async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, options: CheckOptions): Promise<FolderResult[]> {
+async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, options: CheckOptions, lap: Lap): Promise<FolderResult[]> {
   const results = new Map<string, FolderResult>();
   const toCheck: typeof jobs = [];
   for (const job of jobs) {
@@ -110,8 +112,12 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
       toCheck.push(job);
       continue;
     }
+    let started = performance.now();
     const source = await loadDefinition(root, job.id);
+    lap.add('read and parse folders', started);
+    started = performance.now();
     const hash = folderHash(source);
+    lap.add('hash folders', started);
     const hit = cache.get(job.id, hash);
     if (!hit) toCheck.push(job);
     else {
@@ -120,9 +126,11 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     }
   }
   const usePool = options.workers !== undefined ? options.workers > 0 : toCheck.length >= POOL_THRESHOLD && os.availableParallelism() > 1;
+  lap.mark();
   const checked = toCheck.length === 0 ? [] : usePool
     ? await checkFoldersInPool(root, toCheck, { workers: options.workers, timeoutMs: options.folderTimeoutMs })
     : await checkDefinitionFolders(root, toCheck);
+  lap.lap(usePool ? 'check folders in workers' : 'check folders');
   checked.forEach((result, i) => {
     const job = toCheck[i]!;
     results.set(job.id, result);
@@ -131,6 +139,23 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     if (cache && job.full) cache.set(job.id, { hash: folderHash(result.checked.source), entry: result.checked.entry, findings: result.findings });
   });
   return jobs.map((job) => results.get(job.id)!);
+}
+
+/** Phase times of a run: `lap` closes the phase since the last mark, `add` sums many short ones. */
+class Lap {
+  readonly times: Record<string, number> = {};
+  private last = performance.now();
+  mark(): void {
+    this.last = performance.now();
+  }
+  lap(name: string): void {
+    const now = performance.now();
+    this.times[name] = (this.times[name] ?? 0) + now - this.last;
+    this.last = now;
+  }
+  add(name: string, started: number): void {
+    this.times[name] = (this.times[name] ?? 0) + performance.now() - started;
+  }
 }
 
 function focusIds(root: string, paths: string[] | undefined): Set<string> | null {
@@ -153,7 +178,9 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   const repoRoot = path.resolve(options.repoRoot ?? path.dirname(root));
   const focus = focusIds(root, options.paths);
   const findings: Finding[] = [];
+  const lap = new Lap();
   const { ids, badFolders, files } = await listDefinitionIds(root);
+  lap.lap('list folders');
   const rootDisplay = path.relative(process.cwd(), root).split(path.sep).join('/') || '.';
   for (const name of badFolders) findings.push(whole(`${rootDisplay}/${name}`, 'folder/bad-name', `folder name "${name}" is not a valid id`, 'use dotted lowercase segments such as cncf.helm.chart (letters, digits, hyphens)'));
   for (const name of files.filter((f) => f !== 'catalog.json')) findings.push(whole(`${rootDisplay}/${name}`, 'folder/unknown-file', `unexpected file ${name} in the definitions folder`, 'each type goes in its own folder'));
@@ -171,21 +198,29 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
 
   const jobs = ids.map((id) => ({ id, full: !focus || focus.has(id) }));
   const cache = options.cache ? await CheckCache.open(options.cache) : null;
-  const results = await checkFolders(root, jobs, cache, options);
+  lap.lap('read catalog.json and the cache');
+  const results = await checkFolders(root, jobs, cache, options, lap);
+  lap.mark();
   if (cache) await cache.save();
+  lap.lap('write the cache');
   const checked: CheckedDefinition[] = [];
   results.forEach((result, i) => {
     checked.push(result.checked);
     if (jobs[i]!.full) findings.push(...result.findings);
   });
   const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
+  lap.mark();
   const lookup = buildLookup(entries);
   const catalog = buildCatalog(meta, entries);
   const context = { repoRoot, root, checked, focus, lookup, catalog, base: options.base, generated: options.generated === true };
-  for (const { rule } of CATALOG_RULES) findings.push(...(await rule(context)));
+  lap.lap('build the lookup and catalog');
+  for (const { name, rule } of CATALOG_RULES) {
+    findings.push(...(await rule(context)));
+    lap.lap(`catalog rule ${name}`);
+  }
   findings.sort(compareFindings);
   const reported = focus ? [...focus].filter((id) => ids.includes(id)).length : ids.length;
-  return { findings, catalog, checked, reported, ...(cache ? { cache: { hits: cache.hits, misses: cache.misses, ignored: cache.ignored, unsaved: cache.unsaved } } : {}) };
+  return { findings, catalog, checked, reported, timings: lap.times, ...(cache ? { cache: { hits: cache.hits, misses: cache.misses, ignored: cache.ignored, unsaved: cache.unsaved } } : {}) };
 }
 
 export { at };

@@ -45,6 +45,8 @@ export function register(program: Command): void {
         if (fixable.length > 0) result = await runChecks({ root, paths, base, workers: options.workers, generated: options.generated, cache: options.cache });
       }
       const { findings, reported } = result;
+      // For the benchmark (scripts/bench/checker.bench.ts): where the time of this run went.
+      if (process.env.ARTIFACT_TYPES_TIMINGS === '1') process.stderr.write(`timings ${JSON.stringify({ timings: result.timings, cache: result.cache })}\n`);
       if (result.cache?.ignored) process.stderr.write(`note: --cache ${options.cache} ${result.cache.ignored}; it was ignored and will be rewritten\n`);
       if (result.cache?.unsaved) process.stderr.write(`note: could not write --cache ${options.cache} (${result.cache.unsaved}); the findings are complete, only the next run will not be faster\n`);
       const summaryFile = options.summary ?? (options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined);
