@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../catalog/write-atomic.ts';
 import type { DefinitionSource } from '../catalog/load.ts';
 import type { ArtifactType } from '../model/catalog.ts';
+import type { FolderIndex } from './folder-index.ts';
 import type { Finding } from '../model/finding.ts';
 
 const FORMAT = 'artifact-types-check-cache';
@@ -28,6 +29,10 @@ export interface CachedFolder {
   entry: ArtifactType | null;
   /** Every finding the definition rules (and reading) gave this folder. */
   findings: Finding[];
+  /** The folder's key from git's index (see gitTreeKeys), when git vouched for it. */
+  tree?: string;
+  /** What the catalog-wide rules need of the folder, so that git's key alone can stand for reading it. */
+  index?: FolderIndex;
 }
 
 /** Hashes every file under dir: names, kinds and bytes (a link by its target, never followed). */
@@ -109,9 +114,15 @@ function isFinding(value: unknown): value is Finding {
   return typeof f === 'object' && f !== null && typeof f.rule === 'string' && (f.severity === 'error' || f.severity === 'warning') && typeof f.file === 'string' && Number.isInteger(f.line) && Number.isInteger(f.column) && typeof f.message === 'string' && (f.fix === undefined || typeof f.fix === 'string');
 }
 
+function isIndex(value: unknown): value is FolderIndex {
+  const i = value as FolderIndex;
+  return typeof i === 'object' && i !== null && Array.isArray(i.entries) && i.entries.every((e) => typeof e === 'string') && Array.isArray(i.examples)
+    && i.examples.every((e) => typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.stem === 'string' && (e.role === 'manifest' || e.role === 'config' || e.role === 'not-this') && 'value' in e) && 'definition' in i;
+}
+
 function isEntry(value: unknown): value is CachedFolder {
   const e = value as CachedFolder;
-  return typeof e === 'object' && e !== null && typeof e.hash === 'string' && (e.entry === null || (typeof e.entry === 'object' && typeof (e.entry as ArtifactType).id === 'string' && typeof (e.entry as ArtifactType).digest === 'string')) && Array.isArray(e.findings) && e.findings.every(isFinding);
+  return (e?.tree === undefined || (typeof e.tree === 'string' && isIndex(e.index))) && typeof e === 'object' && e !== null && typeof e.hash === 'string' && (e.entry === null || (typeof e.entry === 'object' && typeof (e.entry as ArtifactType).id === 'string' && typeof (e.entry as ArtifactType).digest === 'string')) && Array.isArray(e.findings) && e.findings.every(isFinding);
 }
 
 /**
@@ -159,6 +170,17 @@ export class CheckCache {
     if (data.ruleSet !== ruleSetVersion()) return cache;
     for (const [id, entry] of Object.entries(data.folders)) if (isEntry(entry)) cache.entries.set(id, entry);
     return cache;
+  }
+
+  /** The cached folder git's key stands for (with its index), if any; counted once `keep` takes it. */
+  peekTree(id: string, tree: string): (CachedFolder & { index: FolderIndex }) | null {
+    const entry = this.entries.get(id);
+    return entry && entry.tree === tree && entry.index ? (entry as CachedFolder & { index: FolderIndex }) : null;
+  }
+
+  keep(id: string, entry: CachedFolder): void {
+    this.hits++;
+    this.fresh.set(id, entry);
   }
 
   /** The cached result of a folder, if its content hash is the one cached. */

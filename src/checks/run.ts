@@ -12,6 +12,9 @@ import { CATALOG_RULES, DEFINITION_RULES, definitionSchema } from './index.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { checkFoldersInPool, type FolderResult } from './pool.ts';
 import { CheckCache, folderHash } from './cache.ts';
+import { folderIndex, sourceFromIndex } from './folder-index.ts';
+import { gitTreeKeys } from './git-tree.ts';
+import { readdirSync } from 'node:fs';
 
 export interface CheckOptions {
   /** The definitions directory. */
@@ -107,12 +110,27 @@ export async function checkDefinitionFolder(root: string, id: string, full = tru
 async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, options: CheckOptions, lap: Lap): Promise<FolderResult[]> {
   const results = new Map<string, FolderResult>();
   const toCheck: typeof jobs = [];
+  let started = performance.now();
+  const trees = cache ? await gitTreeKeys(root) : null;
+  lap.add('ask git which folders are unchanged', started);
   for (const job of jobs) {
     if (!cache) {
       toCheck.push(job);
       continue;
     }
-    let started = performance.now();
+    // Git vouches for the folder and the cache has it under the same key: not even read.
+    started = performance.now();
+    const tree = trees?.get(job.id);
+    const known = tree ? cache.peekTree(job.id, tree) : null;
+    if (known && sameListing(root, job.id, known.index.entries)) {
+      const source = sourceFromIndex(root, job.id, known.index);
+      const definition = known.entry && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
+      results.set(job.id, { checked: { source, definition, entry: definition && known.entry }, findings: known.findings });
+      cache.keep(job.id, known);
+      lap.add('take unchanged folders from the index', started);
+      continue;
+    }
+    started = performance.now();
     const source = await loadDefinition(root, job.id);
     lap.add('read and parse folders', started);
     started = performance.now();
@@ -123,6 +141,7 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     else {
       const definition = hit.entry && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
       results.set(job.id, { checked: { source, definition, entry: definition && hit.entry }, findings: hit.findings });
+      cache.set(job.id, { ...hit, tree, index: tree ? folderIndex(source) : undefined });
     }
   }
   const usePool = options.workers !== undefined ? options.workers > 0 : toCheck.length >= POOL_THRESHOLD && os.availableParallelism() > 1;
@@ -136,9 +155,26 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     results.set(job.id, result);
     // Only a full check is worth keeping (a light one skipped most rules), under the hash of what
     // the rules saw: the folder may have changed since it was hashed above.
-    if (cache && job.full) cache.set(job.id, { hash: folderHash(result.checked.source), entry: result.checked.entry, findings: result.findings });
+    const tree = trees?.get(job.id);
+    if (cache && job.full) cache.set(job.id, { hash: folderHash(result.checked.source), entry: result.checked.entry, findings: result.findings, tree, index: tree ? folderIndex(result.checked.source) : undefined });
   });
   return jobs.map((job) => results.get(job.id)!);
+}
+
+/**
+ * Whether the folder lists the entries the index was made from (git does not see an empty folder,
+ * which the loader would list), in the loader's terms: top-level names and examples/<name>.
+ */
+function sameListing(root: string, id: string, entries: string[]): boolean {
+  try {
+    const dir = path.join(root, id);
+    const top = readdirSync(dir, { withFileTypes: true });
+    const names = top.map((e) => e.name);
+    if (top.some((e) => e.name === 'examples' && e.isDirectory())) names.push(...readdirSync(path.join(dir, 'examples')).map((n) => `examples/${n}`));
+    return names.length === entries.length && names.sort().join('\0') === [...entries].sort().join('\0');
+  } catch {
+    return false;
+  }
 }
 
 /** Phase times of a run: `lap` closes the phase since the last mark, `add` sums many short ones. */

@@ -2,6 +2,7 @@
 // same JSON, byte for byte, as a run without one, on a synthetic catalog and on the real one, after
 // a folder changes (its findings update, the rest come from the cache), after the checker changes
 // (another rule set version), and with a corrupt or foreign cache file (ignored, never a crash).
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,7 +38,13 @@ beforeAll(async () => {
   const definition = path.join(root, 'synthetic.org0.type4', 'definition.json');
   writeFileSync(definition, readFileSync(definition, 'utf8').replace('"version": "1.0.0"', '"version": "1.0"'));
   writeFileSync(path.join(root, 'synthetic.org0.type5', 'stray.txt'), 'not part of a definition\n');
+  // A git work tree, as in CI and locally: unchanged folders are then recognized from git's index.
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'catalog');
 });
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: temp, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
 
 describe('validate --cache', { timeout: 300_000 }, () => {
   it('reports exactly what a run without a cache reports, cold and warm', async () => {
@@ -86,6 +93,40 @@ describe('validate --cache', { timeout: 300_000 }, () => {
     const back = await report({ cache: cacheFile });
     expect(back.cache?.misses).toBe(1);
     expect(back.json).toBe((await cold()).json);
+  });
+
+  it("takes folders git vouches for from the index, and reads a committed change, an empty folder and a changed file", async () => {
+    await report({ cache: cacheFile });
+    const unchanged = await runChecks({ root, workers: 0, cache: cacheFile });
+    // Not one folder was read: git's index stood for all of them.
+    expect(unchanged.timings['read and parse folders']).toBeUndefined();
+    expect(unchanged.timings['take unchanged folders from the index']).toBeGreaterThan(0);
+    expect(formatJson(unchanged.findings, unchanged.reported)).toBe((await cold()).json);
+    const definition = path.join(root, 'synthetic.org0.type6', 'definition.json');
+    const before = readFileSync(definition, 'utf8');
+    const empty = path.join(root, 'synthetic.org0.type2', 'drafts');
+    try {
+      // Committed: git's key changes, the folder is read and checked again.
+      writeFileSync(definition, before.replace('"version": "1.0.0"', '"version": "1.0"'));
+      git('commit', '-qam', 'a committed change');
+      let run = await report({ cache: cacheFile });
+      expect(run.cache).toMatchObject({ hits: 11, misses: 1 });
+      expect(run.json).toBe((await cold()).json);
+      // An empty folder git does not see, but the checker does.
+      mkdirSync(empty);
+      run = await report({ cache: cacheFile });
+      expect(run.cache).toMatchObject({ misses: 1 });
+      expect(run.json).toBe((await cold()).json);
+      expect(run.json).toContain('synthetic.org0.type2/drafts');
+      // Git's index says the file is committed, the disk says otherwise: the disk wins.
+      writeFileSync(definition, before);
+      run = await report({ cache: cacheFile });
+      expect(run.json).toBe((await cold()).json);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+      writeFileSync(definition, before);
+      git('commit', '-qam', 'back');
+    }
   });
 
   it('drops folders that are gone, so the file stays bounded', async () => {
