@@ -201,6 +201,8 @@ export class CheckCache {
 
   /** Writes the folders of this run only (so folders that are gone drop out), atomically. */
   async save(): Promise<void> {
+    // Nothing new and nothing gone: the file already says it all (a repeated run writes nothing).
+    if (this.fresh.size === this.entries.size && [...this.fresh].every(([id, entry]) => this.entries.get(id) === entry)) return;
     const folders = Object.fromEntries([...this.fresh.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     try {
       await writeFileAtomic(this.file, `${JSON.stringify({ format: FORMAT, formatVersion: FORMAT_VERSION, ruleSet: ruleSetVersion(), folders })}\n`);

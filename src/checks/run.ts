@@ -141,7 +141,8 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     else {
       const definition = hit.entry && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
       results.set(job.id, { checked: { source, definition, entry: definition && hit.entry }, findings: hit.findings });
-      cache.set(job.id, { ...hit, tree, index: tree ? folderIndex(source) : undefined });
+      // Git vouches for it now (committed since): keep git's key, so next time it is not read.
+      if (tree && hit.tree !== tree) cache.set(job.id, { ...hit, tree, index: folderIndex(source) });
     }
   }
   const usePool = options.workers !== undefined ? options.workers > 0 : toCheck.length >= POOL_THRESHOLD && os.availableParallelism() > 1;

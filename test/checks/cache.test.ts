@@ -3,7 +3,7 @@
 // a folder changes (its findings update, the rest come from the cache), after the checker changes
 // (another rule set version), and with a corrupt or foreign cache file (ignored, never a crash).
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +97,11 @@ describe('validate --cache', { timeout: 300_000 }, () => {
 
   it("takes folders git vouches for from the index, and reads a committed change, an empty folder and a changed file", async () => {
     await report({ cache: cacheFile });
+    await report({ cache: cacheFile });
+    const written = statSync(cacheFile).mtimeMs;
     const unchanged = await runChecks({ root, workers: 0, cache: cacheFile });
+    // Nothing changed, so nothing is written.
+    expect(statSync(cacheFile).mtimeMs).toBe(written);
     // Not one folder was read: git's index stood for all of them.
     expect(unchanged.timings['read and parse folders']).toBeUndefined();
     expect(unchanged.timings['take unchanged folders from the index']).toBeGreaterThan(0);
