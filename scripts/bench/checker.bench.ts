@@ -2,7 +2,7 @@
 // wall time and peak memory of a fresh `artifact-types validate` process, the scaling from 10k to 20k,
 // and, as the peer, a minimal checker that only reads, parses and schema-validates each definition.json.
 // Then, on the first size, a pull request's case: one folder changed, checked with a warm --cache.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +89,11 @@ async function warmCache(root: string, size: number, dir: string): Promise<{ run
   const cache = path.join(dir, 'checker-cache.json');
   const args = [BIN, 'validate', '--format', 'json', '--root', root, '--cache', cache];
   const env = { ...process.env, ARTIFACT_TYPES_TIMINGS: '1' };
+  // A git work tree, as in CI: each round's change is committed, as a pull request's push is.
+  const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: dir, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@localhost', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@localhost' } });
+  git('init', '-q');
+  git('add', '-A', 'definitions');
+  git('commit', '-qm', 'synthetic catalog');
   console.error(`checker bench: priming the cache on ${size} types`);
   expectClean(await measure(args, env), size, 'priming the cache');
   const runs: Run[] = [];
@@ -100,6 +105,7 @@ async function warmCache(root: string, size: number, dir: string): Promise<{ run
     definition.description += ' Changed by the benchmark.';
     definition.version = '1.0.1';
     await writeFile(file, `${JSON.stringify(definition, null, 2)}\n`);
+    git('commit', '-qam', `change ${id}`);
     const warm = await measure(args, env);
     expectClean(warm, size, `one folder changed, warm cache`);
     const timed = timingsOf(warm);
@@ -176,7 +182,7 @@ function warmSection(warm: { size: number; cold: number; runs: Run[]; phases: Ti
   return `
 ## Checker: one folder changed, warm cache
 
-A pull request's case: \`artifact-types validate --cache <file>\` on the same ${warm.size.toLocaleString('en')}-type catalog after it was checked once with the cache, each round with another folder changed (its description and version), so exactly one folder is checked by the definition rules and the rest come from the cache. The catalog-wide rules (uniqueness, classification of every example, versions) still run on every type. Default worker settings (the one changed folder is checked in this thread). Median of ${ROUNDS} runs, fresh process each.
+A pull request's case: \`artifact-types validate --cache <file>\` on the same ${warm.size.toLocaleString('en')}-type catalog, in a git work tree as in CI, after it was checked once with the cache, each round with another folder changed (its description and version) and committed, so exactly one folder is read and checked by the definition rules; the others git vouches for (tracked and unmodified) and the cache holds what the catalog-wide rules need of them. The catalog-wide rules (uniqueness, classification of every example, versions) still run on every type. Default worker settings (the one changed folder is checked in this thread). Median of ${ROUNDS} runs, fresh process each.
 
 | Types | One folder changed, warm cache | Range | Cold full check (above) |
 | --- | --- | --- | --- |
