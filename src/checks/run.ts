@@ -103,13 +103,15 @@ export async function checkDefinitionFolder(root: string, id: string, full = tru
 }
 
 /**
- * Definition rules on every folder, in `jobs` order. With a cache, every folder is read here first
- * (the catalog-wide rules need it anyway); one whose content hash the cache holds gets its findings
- * and entry from there, the rest are checked in worker threads (large numbers, or when asked) or here.
+ * Definition rules on every folder, in `jobs` order. With a cache: a folder git vouches for under
+ * the key the cache has is not read (its index in the cache stands for it); any other is read and
+ * hashed, and one whose content hash the cache holds gets its findings and entry from there. The
+ * rest are checked in worker threads (large numbers, or when asked) or in this thread.
  */
 async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, options: CheckOptions, lap: Lap): Promise<FolderResult[]> {
   const results = new Map<string, FolderResult>();
   const toCheck: typeof jobs = [];
+  const hashes = new Map<string, string>();
   let started = performance.now();
   const trees = cache ? await gitTreeKeys(root) : null;
   lap.add('ask git which folders are unchanged', started);
@@ -136,6 +138,7 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     started = performance.now();
     const hash = folderHash(source);
     lap.add('hash folders', started);
+    hashes.set(job.id, hash);
     const hit = cache.get(job.id, hash);
     if (!hit) toCheck.push(job);
     else {
@@ -156,8 +159,11 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     results.set(job.id, result);
     // Only a full check is worth keeping (a light one skipped most rules), under the hash of what
     // the rules saw: the folder may have changed since it was hashed above.
-    const tree = trees?.get(job.id);
-    if (cache && job.full) cache.set(job.id, { hash: folderHash(result.checked.source), entry: result.checked.entry, findings: result.findings, tree, index: tree ? folderIndex(result.checked.source) : undefined });
+    if (!cache || !job.full) return;
+    const hash = folderHash(result.checked.source);
+    // Git's key only if the rules saw what was there when git was asked (nothing changed meanwhile).
+    const tree = hash === hashes.get(job.id) ? trees?.get(job.id) : undefined;
+    cache.set(job.id, { hash, entry: result.checked.entry, findings: result.findings, tree, index: tree ? folderIndex(result.checked.source) : undefined });
   });
   return jobs.map((job) => results.get(job.id)!);
 }
