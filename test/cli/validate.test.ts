@@ -291,3 +291,30 @@ describe('classify', { timeout: 120_000 }, () => {
     expect(missing.stderr).toBe('artifact-types: manifest nope.json does not exist\n');
   });
 });
+
+describe('validate --cache', { timeout: 120_000 }, () => {
+  it('prints the same report and exit code as without it, and says when it ignored a damaged cache', () => {
+    const cache = path.join(temp, 'cli-cache', 'checker.json');
+    const logo = path.join(repo, W, 'logo.svg');
+    const before = readFileSync(logo, 'utf8');
+    writeFileSync(logo, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n');
+    try {
+      const plain = cli(['validate', '--no-base', '--format', 'json']);
+      expect(plain.code).toBe(1);
+      for (const round of ['cold', 'warm']) {
+        const cached = cli(['validate', '--no-base', '--format', 'json', '--cache', cache]);
+        expect(cached.stdout, round).toBe(plain.stdout);
+        expect(cached.code, round).toBe(1);
+        expect(cached.stderr, round).toBe('');
+      }
+      writeFileSync(cache, 'not json at all');
+      const damaged = cli(['validate', '--no-base', '--format', 'json', '--cache', cache]);
+      expect(damaged.stdout).toBe(plain.stdout);
+      expect(damaged.code).toBe(1);
+      expect(damaged.stderr).toBe(`note: --cache ${cache} is not JSON; it was ignored and will be rewritten\n`);
+      expect(JSON.parse(readFileSync(cache, 'utf8')).format).toBe('artifact-types-check-cache');
+    } finally {
+      writeFileSync(logo, before);
+    }
+  });
+});

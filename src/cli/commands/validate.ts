@@ -26,14 +26,15 @@ export function register(program: Command): void {
       if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
       return Number(v);
     })
+    .option('--cache <file>', 'keep each folder\'s per-type findings in this file, keyed by the folder\'s content and the checker\'s version, so a repeated run checks only the folders that changed (the findings are the same as without it)')
     .option('--summary <file>', 'also append a Markdown findings table to this file (defaults to $GITHUB_STEP_SUMMARY with --format github)')
-    .action(async (paths: string[], options: { root: string; format: string; base?: string | false; fix?: boolean; summary?: string; workers?: number; generated?: boolean }) => {
+    .action(async (paths: string[], options: { root: string; format: string; base?: string | false; fix?: boolean; summary?: string; workers?: number; generated?: boolean; cache?: string }) => {
       const root = path.resolve(options.root);
       const exists = await readFile(path.join(root, 'catalog.json')).then(() => true, () => false);
       if (!exists) fail(`--root ${options.root} is not a definitions directory (no catalog.json in it)`, 2);
       // commander sets base to false for --no-base, leaves it undefined when not given.
       const base = options.base === false ? undefined : (options.base ?? (await defaultBase(path.dirname(root))));
-      let result = await runChecks({ root, paths, base, workers: options.workers, generated: options.generated });
+      let result = await runChecks({ root, paths, base, workers: options.workers, generated: options.generated, cache: options.cache });
       if (options.fix) {
         const fixable = result.findings.filter((f) => f.rule === 'logo/not-optimized');
         for (const finding of fixable) {
@@ -41,9 +42,13 @@ export function register(program: Command): void {
           await writeFile(finding.file, optimizeSvg(text));
           process.stderr.write(`fixed ${finding.file}\n`);
         }
-        if (fixable.length > 0) result = await runChecks({ root, paths, base, workers: options.workers, generated: options.generated });
+        if (fixable.length > 0) result = await runChecks({ root, paths, base, workers: options.workers, generated: options.generated, cache: options.cache });
       }
       const { findings, reported } = result;
+      // For the benchmark (scripts/bench/checker.bench.ts): where the time of this run went.
+      if (process.env.ARTIFACT_TYPES_TIMINGS === '1') process.stderr.write(`timings ${JSON.stringify({ timings: result.timings, cache: result.cache })}\n`);
+      if (result.cache?.ignored) process.stderr.write(`note: --cache ${options.cache} ${result.cache.ignored}; it was ignored and will be rewritten\n`);
+      if (result.cache?.unsaved) process.stderr.write(`note: could not write --cache ${options.cache} (${result.cache.unsaved}); the findings are complete, only the next run will not be faster\n`);
       const summaryFile = options.summary ?? (options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined);
       const github: GithubOptions = {};
       if (options.format === 'github' && typeof options.base === 'string') {
