@@ -318,15 +318,17 @@ describe('the command from the installed package (npx artifact-types)', () => {
     expect(Array.isArray(JSON.parse(lookup.stdout))).toBe(true);
   }, 120_000);
 
-  it('classifies every example manifest from a file and from standard input, exit 0 for its own type', async () => {
+  it('classifies every example manifest from a file and from standard input, exit 0 for its own type (1 where the tool itself breaks a MUST of the spec)', async () => {
     const manifests = examples.filter((e) => e.role === 'manifest' && e.config === undefined);
     for (const [n, example] of manifests.entries()) {
       const input = JSON.stringify(example.value);
       // Alternate file and stdin: both paths are covered.
       if (n % 2 === 0) await writeFile(path.join(pkg.project, `m${n}.json`), input);
       const result = n % 2 === 0 ? await bin(['classify', `m${n}.json`]) : await bin(['classify', '-'], input);
-      expect(result.code, `${example.file}: ${result.stderr}`).toBe(0);
-      expect(JSON.parse(result.stdout).id, example.file).toBe(example.id);
+      const answer = JSON.parse(result.stdout) as { id: string; validation: Array<{ severity: string }> };
+      expect(answer.id, example.file).toBe(example.id);
+      // A few tools write what the spec forbids (cnab-to-oci's manifest list without platforms): known, yet exit 1.
+      expect(result.code, `${example.file}: ${result.stderr}`).toBe(answer.validation.some((v) => v.severity === 'error') ? 1 : 0);
     }
   }, 120_000);
 
@@ -399,7 +401,7 @@ describe('the { manifest, config } form of classify', () => {
     `, [], inputs);
     expect(result.same).toEqual(inputs.map(() => true));
     expect(result.bad.pointer).toMatch(/^\/manifest\//);
-    expect(result.extra).toEqual({ pointer: '/other', message: expect.stringContaining('takes only "manifest" and "config"') });
+    expect(result.extra).toEqual({ pointer: '/other', message: expect.stringContaining('the { manifest, config, tag, referrersOf } form takes only those fields') });
     expect(result.twice.pointer).toBe('/config');
   });
 });
