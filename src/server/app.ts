@@ -26,6 +26,7 @@ export const API_ROUTES: Array<{ path: string; methods: string[] }> = [
   { path: '/v1/types/:id/docs', methods: ['GET', 'HEAD'] },
   { path: '/v1/media-types', methods: ['GET', 'HEAD'] },
   { path: '/v1/media-types/*mediaType', methods: ['GET', 'HEAD'] },
+  { path: '/v1/exports/:format', methods: ['GET', 'HEAD'] },
   { path: '/v1/classify', methods: ['POST'] },
   { path: '/healthz', methods: ['GET', 'HEAD'] },
   { path: '/readyz', methods: ['GET', 'HEAD'] },

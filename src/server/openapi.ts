@@ -55,6 +55,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
         { '400': error('Malformed media type.') },
         [{ name: 'mediaType', in: 'path', required: true, description: 'type/subtype, e.g. application/vnd.cncf.helm.config.v1+json', schema: { type: 'string', maxLength: 255 } }],
       ),
+      '/v1/exports/{format}': get(
+        'A registry allowlist generated from the catalog: quay (config.yaml fragment), pulp (pulp_container settings), allowlist (JSON map of config media type to layer media types).',
+        { description: 'The allowlist.', headers: cached, content: { 'application/yaml': { schema: { type: 'string' } }, 'text/x-python': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } } } },
+        { '400': error('Unknown format or id.') },
+        [
+          { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['quay', 'pulp', 'allowlist'] } },
+          { name: 'ids', in: 'query', required: false, description: 'Comma-separated type ids to narrow the allowlist to.', schema: { type: 'string', maxLength: 4096 } },
+        ],
+      ),
       '/v1/classify': {
         post: {
           summary: 'Classify an OCI image manifest or index; with { manifest, config } also validate the config object.',

@@ -43,7 +43,7 @@ it('documents every route with exactly its methods', async () => {
 
 it('every documented path answers (not 404 for the path itself)', async () => {
   const document = (await request(`${server.url}/openapi.json`)).json();
-  const sample: Record<string, string> = { id: 'cncf.helm.chart', mediaType: 'application/vnd.cncf.helm.config.v1+json', file: 'catalog.js' };
+  const sample: Record<string, string> = { id: 'cncf.helm.chart', mediaType: 'application/vnd.cncf.helm.config.v1+json', file: 'catalog.js', format: 'quay' };
   for (const [template, operations] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
     let path = template.replace(/\{(\w+)\}/g, (_, name: string) => sample[name]!);
     if (path === '/v1/media-types') path += `?mediaType=${encodeURIComponent(sample.mediaType!)}`;
