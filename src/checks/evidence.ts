@@ -2,6 +2,7 @@
 // reviewer (and `sources check`) can hold it against the tool's code; no source link rots with a branch.
 import type { Finding } from '../model/finding.ts';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CatalogRule, DefinitionRule } from './context.ts';
 import { readTextFile } from '../catalog/read-file.ts';
 import { at } from './context.ts';
@@ -42,11 +43,15 @@ export const evidence: DefinitionRule = ({ source, definition }) => {
 
 const LOCAL = /^([^#]+)#L(\d+)(?:-L(\d+))?$/;
 
+/** This project's own source tree (where this file is): what `file` evidence names, wherever the definitions were copied. */
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 /**
  * Rule evidence/local: evidence in this repository (`file`, for the types this project writes) names a
- * file that exists inside the repository, with the string (or quote) on the named lines.
+ * file of this project's source tree, with the string (or quote) on the named lines.
  */
-export const localEvidence: CatalogRule = async ({ repoRoot, checked, focus }) => {
+export const localEvidence: CatalogRule = async ({ checked, focus }) => {
+  const repoRoot = PROJECT_ROOT;
   const findings: Finding[] = [];
   const lists = ['manifestMediaTypes', 'artifactTypes', 'configMediaTypes', 'layers', 'annotations', 'configLabels'] as const;
   for (const { source, definition } of checked) {
