@@ -83,7 +83,7 @@ describe('artifact-types build', () => {
     const { stderr } = await exec(process.execPath, ['bin/artifact-types.js', 'build', '--root', DEFINITIONS, '--out', out, '--no-generated', '--no-package'], { cwd: REPO_ROOT });
     expect(stderr).toMatch(/^built \d+ types/m);
     expect(stderr).not.toContain('updated README.md');
-    expect((await readdir(out)).sort()).toEqual(['catalog.json', 'logos', 'schemas']);
+    expect((await readdir(out)).sort()).toEqual(['api', 'catalog.json', 'logos', 'nginx', 'schemas']);
     expect(await leftovers()).toEqual([]);
   });
 
