@@ -97,7 +97,7 @@ describe('checker versus hostile pull requests', () => {
   });
 
   for (const spec of cases) {
-    it(`${spec.name}: rejected with ${[...new Set(spec.expect.map((e) => e.rule))].join(', ')}`, { timeout: 20_000 }, async () => {
+    it(`${spec.name}: rejected with ${[...new Set(spec.expect.map((e) => e.rule))].join(', ')}`, { timeout: 60_000 }, async () => {
       const outcome = { passed: false, rules: [...new Set(spec.expect.map((e) => e.rule))], pool: Boolean(spec.pool) };
       outcomes.set(spec.name, outcome);
       const repo = path.join(temp, spec.name);
