@@ -36,7 +36,7 @@ describe('artifact-types classify', () => {
   it('lists every image-spec violation with its pointer and spec section, after the classification', async () => {
     const manifest = await file('bad.json', { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'invalid', digest: SHA, size: 2 }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: SHA, size: '675598' }] });
     const result = await runCli(['classify', manifest, '--catalog', catalogFile, '--format', 'json']);
-    expect(result.code).toBe(0);
+    expect(result.code).toBe(1); // a spec violation (and no known type): exit 1, the report still printed
     const json = JSON.parse(result.stdout) as { kind: string; validation: Array<{ severity: string; code: string; path: string; spec: string }> };
     expect(json.kind).toBe('manifest');
     expect(json.validation.map((v) => [v.severity, v.code, v.path])).toEqual([['error', 'descriptor-media-type', '/config/mediaType'], ['error', 'descriptor-size', '/layers/0/size']]);
