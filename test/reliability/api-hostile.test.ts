@@ -207,7 +207,11 @@ function check(c: Case, status: number, text: string, end: string, tally: Tally)
   else if (status >= 500) problems.push('5xx');
   else if (c.valid && status !== 200) problems.push('a valid request was refused');
   else if (status >= 400 && c.method !== 'HEAD') {
-    if (!/\r\ncontent-type: application\/json/i.test(text)) problems.push('error not JSON');
+    // A browser (Accept naming text/html, GET) gets the HTML 404 page; every other error is JSON.
+    const browser = status === 404 && c.method === 'GET' && /\r\naccept:[^\r\n]*text\/html/i.test(c.bytes.toString('latin1'));
+    if (browser && /\r\ncontent-type: text\/html/i.test(text)) {
+      if (!/<h1/i.test(body)) problems.push('HTML 404 without its page');
+    } else if (!/\r\ncontent-type: application\/json/i.test(text)) problems.push('error not JSON');
     else if (!/^\{"error":\{"code":"[a-z0-9-]+","message":"/.test(body)) problems.push('not the error shape');
   }
   if (/\bat [^\n]*\.(ts|js):\d+/.test(body)) problems.push('stack trace');
