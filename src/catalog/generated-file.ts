@@ -11,3 +11,14 @@ export interface GeneratedFile {
   /** The file's whole new text from the current text (null when the file does not exist yet). */
   render(catalog: Catalog, current: string | null): string;
 }
+
+/**
+ * `current` with the section between its markers replaced (the markers are part of `section`), or
+ * with the section appended under `heading` where the markers are missing. Text around it is kept.
+ */
+export function replaceSection(current: string, section: string, markers: { start: string; end: string }, heading: string): string {
+  const start = current.indexOf(markers.start);
+  const end = current.indexOf(markers.end);
+  if (start < 0 || end < start) return `${current.trimEnd()}\n\n## ${heading}\n\n${section}\n`;
+  return current.slice(0, start) + section + current.slice(end + markers.end.length);
+}

@@ -6,7 +6,7 @@ import type { Catalog, Evidence } from '../model/catalog.ts';
 import { identifyingStrings, type IdentifyingRole } from './identifying.ts';
 import { writeFileAtomic } from './write-atomic.ts';
 import { codeownersFile } from './codeowners.ts';
-import type { GeneratedFile } from './generated-file.ts';
+import { replaceSection, type GeneratedFile } from './generated-file.ts';
 import { coverageFile } from './coverage.ts';
 import { markdownCode, markdownText } from '../report/markdown.ts';
 
@@ -59,14 +59,7 @@ export function renderTypesTable(catalog: Catalog): string {
 export const readmeTable: GeneratedFile = {
   path: 'README.md',
   command: 'npm run build',
-  render(catalog, current) {
-    const text = current ?? '';
-    const start = text.indexOf(TABLE_START);
-    const end = text.indexOf(TABLE_END);
-    const table = renderTypesTable(catalog);
-    if (start < 0 || end < start) return `${text.trimEnd()}\n\n## Artifact types\n\n${table}\n`;
-    return text.slice(0, start) + table + text.slice(end + TABLE_END.length);
-  },
+  render: (catalog, current) => replaceSection(current ?? '', renderTypesTable(catalog), { start: TABLE_START, end: TABLE_END }, 'Artifact types'),
 };
 
 export const GENERATED_FILES: GeneratedFile[] = [readmeTable, codeownersFile, coverageFile];

@@ -9,14 +9,8 @@ export type SourceStatus = 'present' | 'moved' | 'renamed' | 'gone' | 'file-gone
 /** Statuses that mean the definition no longer matches upstream and needs a look. */
 export const DRIFT: ReadonlySet<SourceStatus> = new Set(['renamed', 'gone', 'file-gone', 'archived', 'repo-missing']);
 
-export interface SourceResult {
-  id: string;
-  file: string;
-  line: number;
-  column: number;
-  subject: string;
-  needle: string;
-  url: string;
+/** An evidence reference (without its parsed link) and what was found upstream. */
+export interface SourceResult extends Omit<EvidenceRef, 'link'> {
   status: SourceStatus;
   /** The default branch checked, and the path the string was looked for in (after a rename). */
   branch: string | null;
