@@ -63,7 +63,9 @@ it('drains on SIGTERM under load: in-flight requests complete, new connections a
     });
     cannon.on('reqError', (error: Error & { code?: string }) => errors.push({ code: error.code ?? error.message, afterSignal: signalAt > 0 }));
 
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Load first: at least 3 s and more than 1,000 answers (bounded at 15 s; a slower server fails the check below).
+    const loadStart = Date.now();
+    while (Date.now() - loadStart < 3_000 || (answered <= 1_000 && Date.now() - loadStart < 15_000)) await new Promise((r) => setTimeout(r, 100));
     const uploads = await Promise.all(Array.from({ length: 10 }, () => halfSent(run.port, body)));
     await new Promise((r) => setTimeout(r, 200));
     run.child.kill('SIGTERM');
