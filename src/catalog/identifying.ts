@@ -20,6 +20,9 @@ export interface IdentifyingString {
   evidence: Evidence[];
 }
 
+/** The definition lists whose entries may carry evidence, identifying or not. */
+export const EVIDENCE_LISTS = ['manifestMediaTypes', 'artifactTypes', 'configMediaTypes', 'layers', 'annotations', 'configLabels'] as const;
+
 type Entry = string | { mediaType: string; generic?: boolean; identifying?: boolean; evidence?: Evidence[] };
 
 /** The parts of a definition (or a built catalog entry: same shape) that hold identifying strings. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogRule, DefinitionRule } from './context.ts';
 import { readTextFile } from '../catalog/read-file.ts';
 import { at } from './context.ts';
-import { describeIdentifying, identifyingStrings } from '../catalog/identifying.ts';
+import { describeIdentifying, EVIDENCE_LISTS, identifyingStrings } from '../catalog/identifying.ts';
 import { evidenceProblem, followsBranch } from '../catalog/evidence.ts';
 import { visible } from '../catalog/visible-text.ts';
 
@@ -21,8 +21,7 @@ export const evidence: DefinitionRule = ({ source, definition }) => {
     }
   }
   // Evidence is checked wherever it is given, identifying or not.
-  const lists = ['manifestMediaTypes', 'artifactTypes', 'configMediaTypes', 'layers', 'annotations', 'configLabels'] as const;
-  for (const list of lists) {
+  for (const list of EVIDENCE_LISTS) {
     (definition[list] ?? []).forEach((entry, i) => {
       if (typeof entry === 'string' || !entry.evidence) return;
       entry.evidence.forEach((e, j) => {
@@ -53,10 +52,9 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const localEvidence: CatalogRule = async ({ checked, focus }) => {
   const repoRoot = PROJECT_ROOT;
   const findings: Finding[] = [];
-  const lists = ['manifestMediaTypes', 'artifactTypes', 'configMediaTypes', 'layers', 'annotations', 'configLabels'] as const;
   for (const { source, definition } of checked) {
     if (!definition || !source.definition || (focus && !focus.has(source.id))) continue;
-    for (const list of lists) {
+    for (const list of EVIDENCE_LISTS) {
       for (const [i, entry] of (definition[list] ?? []).entries()) {
         if (typeof entry === 'string' || !entry.evidence) continue;
         const string = 'mediaType' in entry ? entry.mediaType : entry.key;

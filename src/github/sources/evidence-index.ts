@@ -3,6 +3,7 @@
 import { listDefinitionIds, loadDefinition } from '../../catalog/load.ts';
 import { locate } from '../../catalog/json-source.ts';
 import { parsePermalink, type Permalink } from '../../catalog/evidence.ts';
+import { EVIDENCE_LISTS } from '../../catalog/identifying.ts';
 
 export interface EvidenceRef {
   /** The type's id. */
@@ -26,7 +27,6 @@ export interface UpstreamFile {
   refs: EvidenceRef[];
 }
 
-const LISTS = ['manifestMediaTypes', 'artifactTypes', 'configMediaTypes', 'layers', 'annotations', 'configLabels'] as const;
 
 type Entry = { mediaType?: unknown; key?: unknown; evidence?: unknown };
 type Evidence = { url?: unknown; quote?: unknown };
@@ -45,7 +45,7 @@ export async function collectEvidence(root: string, only?: string[]): Promise<{ 
       unreadable.push(id);
       continue;
     }
-    for (const list of LISTS) {
+    for (const list of EVIDENCE_LISTS) {
       const entries = Array.isArray(value[list]) ? (value[list] as unknown[]) : [];
       entries.forEach((entry, i) => {
         if (typeof entry !== 'object' || entry === null) return;
