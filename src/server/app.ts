@@ -72,17 +72,32 @@ export interface SharedParts {
   metrics: Metrics;
   isDraining: () => boolean;
   logRequest: HttpLogger<IncomingMessage, ServerResponse>;
+  /** The same "request completed" line for an answer already written in full (the fast lane), without
+   * pino-http's per-request child logger and finish listeners: a third of a fast-lane request's CPU. */
+  logAnswered(req: IncomingMessage, statusCode: number, startedAt: number): void;
   securityHeaders: ReturnType<typeof helmet>;
   /** CORS for the public read-only API, HSTS over TLS only, and Connection: close while draining. */
   edgeHeaders(req: EdgeRequest, res: ServerResponse): void;
   trustProxy: boolean;
 }
 
+/** A request's fields in the request log, for pino-http's serializer and the fast lane alike. */
+function requestFields(req: { id?: unknown; method?: string; url?: string; headers: IncomingMessage['headers'] }, id: unknown = req.id) {
+  return { id, method: req.method, url: String(req.url).slice(0, 512), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) };
+}
+
 export function sharedParts(options: AppOptions): SharedParts {
   const logger = options.logger ?? pino({ enabled: false });
   const isDraining = options.isDraining ?? (() => false);
   const trustProxy = options.trustProxy ?? false;
+  // One sequence of request ids for both paths (pino-http's default generator, shared).
+  let lastId = 0;
+  const nextId = () => (lastId = (lastId + 1) & 0x7fffffff);
   return {
+    logAnswered(req, statusCode, startedAt) {
+      if (!logger.isLevelEnabled('info')) return;
+      logger.info({ req: requestFields(req, nextId()), res: { statusCode }, responseTime: Date.now() - startedAt }, 'request completed');
+    },
     trustProxy,
     current: options.current,
     logger,
@@ -92,9 +107,10 @@ export function sharedParts(options: AppOptions): SharedParts {
       logger,
       // Our serializers read the raw objects: pino-http's wrappers would first copy every header.
       wrapSerializers: false,
+      genReqId: (req) => req.id ?? nextId(),
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
-        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({ id: req.id, method: req.method, url: String(req.url).slice(0, 512), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) }),
+        req: (req: IncomingMessage & { id: unknown }) => requestFields(req),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         err: pino.stdSerializers.err,
       },

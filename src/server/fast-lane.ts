@@ -44,13 +44,15 @@ function serveFast(parts: SharedParts, fixed: Array<string[] | undefined>, req: 
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const found = hit(parts, req.url ?? '');
   if (!found) return false;
-  parts.logRequest(req, res);
+  const startedAt = Date.now();
   parts.metrics.fastLane++;
   const draining = parts.isDraining();
   const tls = cameOverTls(req, parts.trustProxy);
   // Four header sets at most: open or draining, over TLS or not.
   const headers = (fixed[(draining ? 2 : 0) + (tls ? 1 : 0)] ??= fixedHeaders(parts, req, draining, tls));
-  parts.metrics.countWritten(req.method, found.route, writePrepared(req, res, found.prepared, headers));
+  const status = writePrepared(req, res, found.prepared, headers);
+  parts.metrics.countWritten(req.method, found.route, status);
+  parts.logAnswered(req, status, startedAt);
   return true;
 }
 

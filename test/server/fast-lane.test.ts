@@ -76,6 +76,13 @@ it('logs and counts its requests like any other', async () => {
     await new Promise((r) => setTimeout(r, 50));
     const line = lines.find((l) => l.msg === 'request completed');
     expect(line).toMatchObject({ req: { method: 'GET', url: '/v1/types/sylabs.sif', userAgent: 'lane-test' }, res: { statusCode: 200 } });
+    expect(typeof line!.responseTime).toBe('number');
+    // The express path's next request continues the same id sequence, with the same fields.
+    await request(`${logged.url}/v1/types`, { headers: { 'User-Agent': 'lane-test' } });
+    await new Promise((r) => setTimeout(r, 50));
+    const routed = lines.filter((l) => l.msg === 'request completed').find((l) => l.req.url === '/v1/types');
+    expect(Object.keys(routed!.req).sort()).toEqual(Object.keys(line!.req).sort());
+    expect(routed!.req.id).toBe(line!.req.id + 1);
     const metrics = (await request(`${logged.url}/metrics`)).text;
     expect(metrics).toMatch(/artifact_types_http_requests_total\{method="GET",route="\/v1\/types\/:id",status="200"\} 2/);
     expect(metrics).toContain(`artifact_types_fast_lane_requests_total ${laneBefore + 1}`);
