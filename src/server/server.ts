@@ -30,6 +30,9 @@ export interface Timeouts {
   idleMs: number;
 }
 
+/** How the request log is batched: written when this many bytes wait, or this often. */
+export const LOG_BATCH = { bytes: 4096, everyMs: 1000 };
+
 export const DEFAULT_TIMEOUTS: Timeouts = { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 5_000, checkIntervalMs: 1_000, drainMs: 10_000, idleMs: 60_000 };
 
 export interface ServerOptions {
@@ -83,8 +86,10 @@ function describeFailure(error: unknown): Record<string, unknown> {
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  // Asynchronous writes: a request never waits on the log's write(2); pino flushes on exit.
-  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? pino({ name: 'artifact-types' }, pino.destination({ dest: 1, sync: false })));
+  // Asynchronous, batched writes: a request never waits on the log's write(2), and lines go out
+  // 4 KiB at a time (at least once a second; pino flushes the rest on exit) rather than one
+  // thread-pool write per request.
+  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? pino({ name: 'artifact-types' }, pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH.bytes, periodicFlush: LOG_BATCH.everyMs })));
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const load = loaderFor(options);
   let state = await buildState(await load());
