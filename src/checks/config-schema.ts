@@ -5,10 +5,10 @@ import type { Finding } from '../model/finding.ts';
 import type { JsonSource } from '../catalog/json-source.ts';
 import type { DefinitionRule } from './context.ts';
 import { at } from './context.ts';
-import { contributedSchemaAjv, passFailSchemaAjv } from './ajv.ts';
+import { contributedSchemaAjv, passFailSchemaAjv } from '../schema/ajv.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { visible } from '../catalog/visible-text.ts';
-import { escapePointer as esc, isNode, walkSchema, type Node } from './schema-walk.ts';
+import { escapePointer as esc, isNode, walkSchema, type Node } from '../schema/schema-walk.ts';
 import { parseJsonSource } from '../catalog/json-source.ts';
 import type { Catalog } from '../model/catalog.ts';
 
