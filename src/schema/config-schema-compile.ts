@@ -78,17 +78,41 @@ function placesOf(message: string, nodes: Map<string, Node>): Place[] {
   return [{ pointer: '' }];
 }
 
-/** Where an error that stopped the compile points: the $ref it could not resolve, the regex it could not parse. */
-function placeOfError(error: Error, nodes: Map<string, Node>): Place {
+/** A member of the schema to leave out: `keyword` of the subschema at `at` (or one `entry` of that keyword's map). */
+interface Drop {
+  at: string;
+  keyword: string;
+  entry?: string;
+}
+
+/**
+ * Where an error that stopped the compile points (the $ref it could not resolve, the regex it could not
+ * parse), and the member to leave out so the rest of the schema compiles on.
+ */
+function placeOfError(error: Error, nodes: Map<string, Node>): Place & { drop?: Drop } {
   const message = error.message;
   const ref = /^can't resolve reference (.*) from id /.exec(message)?.[1];
   const regex = /^Invalid regular expression: \/(.*)\/[a-z]*: /.exec(message)?.[1];
   for (const [pointer, node] of nodes) {
-    if (ref !== undefined) for (const key of ['$ref', '$dynamicRef', '$recursiveRef']) if (node[key] === ref) return { pointer: `${pointer}/${key}`, fix: 'point it at a subschema of this file, e.g. "#/$defs/<name>", and define that subschema' };
-    if (regex !== undefined && node.pattern === regex) return { pointer: `${pointer}/pattern` };
-    if (regex !== undefined && isNode(node.patternProperties) && Object.hasOwn(node.patternProperties, regex)) return { pointer: `${pointer}/patternProperties/${esc(regex)}`, key: true };
+    if (ref !== undefined) {
+      const keyword = ['$ref', '$dynamicRef', '$recursiveRef'].find((k) => node[k] === ref);
+      if (keyword) return { pointer: `${pointer}/${keyword}`, fix: 'point it at a subschema of this file, e.g. "#/$defs/<name>", and define that subschema', drop: { at: pointer, keyword } };
+    }
+    if (regex !== undefined && node.pattern === regex) return { pointer: `${pointer}/pattern`, drop: { at: pointer, keyword: 'pattern' } };
+    if (regex !== undefined && isNode(node.patternProperties) && Object.hasOwn(node.patternProperties, regex)) {
+      return { pointer: `${pointer}/patternProperties/${esc(regex)}`, key: true, drop: { at: pointer, keyword: 'patternProperties', entry: regex } };
+    }
   }
   return { pointer: namedPath(message) ?? '' };
+}
+
+/** Compiles to try at most, each after leaving out what stopped the one before. */
+const MAX_ROUNDS = 10;
+
+function subschemas(schema: Node): Map<string, Node> {
+  const nodes = new Map<string, Node>();
+  walkSchema(schema, ({ node, pointer }) => void nodes.set(pointer, node));
+  return nodes;
 }
 
 /** Meta-schema errors, one per place in the schema (a keyword's anyOf branches folded into one line). */
@@ -111,14 +135,32 @@ function metaProblems(errors: ErrorObject[]): SchemaProblem[] {
 
 /**
  * Every problem ajv has with a config schema (an object): meta-schema errors, or else every strict-mode
- * problem of one compile, formats outside ALLOWED_FORMATS, and the error that stopped the compile, if any.
+ * problem, formats outside ALLOWED_FORMATS, and each error that stopped a compile (up to MAX_ROUNDS).
  * Call it only on a schema the walk found compilable (schemaSafety). [] means ajv compiles it in strict mode.
  */
 export function compileProblems(schema: Node): SchemaProblem[] {
-  const { metaErrors, warnings, error } = diagnoseSchema(schema);
-  if (metaErrors.length > 0) return metaProblems(metaErrors);
-  const nodes = new Map<string, Node>();
-  walkSchema(schema, ({ node, pointer }) => void nodes.set(pointer, node));
+  const nodes = subschemas(schema);
+  const warnings = new Set<string>();
+  const stops: SchemaProblem[] = [];
+  // An error stops ajv's compile: leave out what it is about and compile again, so what comes after is reported too.
+  let target = schema;
+  let targetNodes = nodes;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const result = diagnoseSchema(target);
+    if (result.metaErrors.length > 0) return metaProblems(result.metaErrors);
+    for (const warning of result.warnings) warnings.add(warning);
+    if (!result.error) break;
+    const { pointer, key, fix, drop } = placeOfError(result.error, targetNodes);
+    stops.push({ rule: RULE, pointer, key, message: `does not compile as a JSON Schema (draft 2020-12, ajv strict mode): ${result.error.message.split('\n')[0]}`, fix: fix ?? 'fix the keyword named; strict mode rejects unknown keywords and formats' });
+    if (!drop) break;
+    if (target === schema) {
+      target = structuredClone(schema);
+      targetNodes = subschemas(target);
+    }
+    const node = targetNodes.get(drop.at)!;
+    if (drop.entry === undefined) delete node[drop.keyword];
+    else delete (node[drop.keyword] as Node)[drop.entry];
+  }
   const problems: SchemaProblem[] = [];
   for (const warning of warnings) {
     const message = warning.replace(/^strict mode: /, '');
@@ -130,9 +172,5 @@ export function compileProblems(schema: Node): SchemaProblem[] {
       problems.push({ rule: RULE, pointer: `${pointer}/format`, message: `does not compile in ajv strict mode: unknown format "${node.format}"`, fix: `use one of ${allowed.join(', ')}, or a pattern with maxLength` });
     }
   }
-  if (error) {
-    const { pointer, key, fix } = placeOfError(error, nodes);
-    problems.push({ rule: RULE, pointer, key, message: `does not compile as a JSON Schema (draft 2020-12, ajv strict mode): ${error.message.split('\n')[0]}`, fix: fix ?? 'fix the keyword named; strict mode rejects unknown keywords and formats' });
-  }
-  return problems;
+  return [...problems, ...stops];
 }

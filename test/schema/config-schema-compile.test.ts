@@ -47,6 +47,23 @@ describe('compileProblems', () => {
     expect(places({ type: 'object', properties: { a: { $ref: '#/$defs/missing' } } })).toEqual([expect.objectContaining({ pointer: '/properties/a/$ref', message: expect.stringContaining("can't resolve reference #/$defs/missing") })]);
   });
 
+  it('compiles on past each error that stops ajv: what comes after a $ref it cannot resolve or a regex it cannot parse is reported too', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        a: { $ref: 'https://example.com/other.schema.json' },
+        b: { $ref: '#/$defs/missing' },
+        c: { $ref: '#/$defs/missing' },
+        d: { type: 'string', maxLength: 9, pattern: '(' },
+        e: { type: 'object', required: ['x'] },
+      },
+    };
+    const before = JSON.stringify(schema);
+    expect(places(schema).map((p) => p.pointer).sort()).toEqual(['/properties/a/$ref', '/properties/b/$ref', '/properties/c/$ref', '/properties/d/pattern', '/properties/e/required/0']);
+    // The schema itself is left as it was (the compiles after the first run on a copy).
+    expect(JSON.stringify(schema)).toBe(before);
+  });
+
   it('reports meta-schema errors at the value, one line per place', () => {
     const found = places({ type: 'object', properties: { a: { type: 'strin' }, b: { type: 'string', maxLength: -1 } } });
     expect(found.map((p) => p.pointer).sort()).toEqual(['/properties/a/type', '/properties/b/maxLength']);
