@@ -2,7 +2,7 @@
 // instance (a schema cannot see or claim another's $id), into an ES module the bundler then inlines
 // together with the ajv runtime helpers and ajv-formats formats it refers to.
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { standaloneSchemaAjv } from '../../src/checks/ajv.ts';
+import { standaloneSchemaAjv } from '../../src/schema/ajv.ts';
 import type { Catalog } from '../../src/model/catalog.ts';
 
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;

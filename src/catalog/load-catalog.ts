@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import { catalogProblems } from './verify-catalog.ts';
-import { catalogConfigSchemaProblems } from '../checks/config-schema.ts';
+import { catalogConfigSchemaProblems } from './verify-config-schemas.ts';
 
 export class CatalogError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // Checks a built catalog read from outside (a catalog.json file, a pulled catalog artifact) before
 // anything serves it: the shape against schemas/catalog.schema.json, then its own digests, so a
 // hand-edited or truncated file is refused with a message instead of failing somewhere inside.
-import { projectValidator } from '../checks/ajv.ts';
+import { projectValidator } from '../schema/ajv.ts';
 import type { Catalog } from '../model/catalog.ts';
 import { canonicalJson, sha256 } from './digest.ts';
 

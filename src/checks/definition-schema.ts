@@ -1,7 +1,7 @@
 // Rule schema/definition: definition.json follows schemas/definition.schema.json.
 import { readFileSync } from 'node:fs';
 import type { DefinitionRule } from './context.ts';
-import { projectValidator } from './ajv.ts';
+import { projectValidator } from '../schema/ajv.ts';
 import { schemaFindings } from './schema-findings.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/definition.schema.json', import.meta.url), 'utf8'));

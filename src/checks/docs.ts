@@ -2,7 +2,7 @@
 import type { Finding } from '../model/finding.ts';
 import type { DefinitionRule } from './context.ts';
 import { FrontMatterError, parseFrontMatter } from '../catalog/front-matter.ts';
-import { projectValidator } from './ajv.ts';
+import { projectValidator } from '../schema/ajv.ts';
 import { visible } from '../catalog/visible-text.ts';
 
 export const docs: DefinitionRule = ({ source }) => {

@@ -5,7 +5,7 @@ import type { Finding } from '../model/finding.ts';
 import type { DefinitionRule } from './context.ts';
 import { at, whole } from './context.ts';
 import { exampleRole } from '../catalog/load.ts';
-import { projectValidator } from './ajv.ts';
+import { projectValidator } from '../schema/ajv.ts';
 import { schemaFindings } from './schema-findings.ts';
 
 export const examples: DefinitionRule = ({ source, definition }) => {

@@ -6,7 +6,7 @@ import { buildCatalog, buildEntry } from '../catalog/build.ts';
 import { listDefinitionIds, loadCatalogMeta, loadDefinition, type DefinitionSource } from '../catalog/load.ts';
 import type { ArtifactTypeDefinition, Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
-import { projectValidator } from './ajv.ts';
+import { projectValidator } from '../schema/ajv.ts';
 import { at, whole, type CheckedDefinition } from './context.ts';
 import { CATALOG_RULES, DEFINITION_RULES, definitionSchema } from './index.ts';
 import { schemaFindings } from './schema-findings.ts';

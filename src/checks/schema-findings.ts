@@ -1,6 +1,6 @@
 // Turns ajv errors into findings a first-time contributor can act on: at the right line:column,
 // one finding per problem (oneOf branches folded), with the field's own description as the fix.
-import type { ErrorObject } from './ajv.ts';
+import type { ErrorObject } from '../schema/ajv.ts';
 import type { JsonSource } from '../catalog/json-source.ts';
 import type { Finding } from '../model/finding.ts';
 import { at } from './context.ts';

@@ -1,14 +1,13 @@
 // The one classification: manifest (+ optional config object) → type, signal, conformance.
 // Pure and dependency-free: the npm package ships this file as is.
-import type { Classification, ConformanceFinding, ReferrersList, Signal } from '../model/classification.ts';
+import type { Classification, ConfigValidator, ConformanceFinding, ReferrersList, Signal } from '../model/classification.ts';
 import type { ArtifactType } from '../model/catalog.ts';
 import { EMPTY_MEDIA_TYPE, lookupKeyValue, lookupMediaType, type Declared, type Lookup } from './lookup.ts';
 import { mediaTypeEssence } from './media-type.ts';
 import { referrersList, referrersListFindings } from './referrers.ts';
 import { validateManifest } from './validate.ts';
 
-/** Validates a config object against a type's schema; returns error messages with JSON pointers. */
-export type ConfigValidator = (id: string, config: unknown) => Array<{ pointer: string; message: string }> | null;
+export type { ConfigValidator };
 
 export interface ClassifyOptions {
   /** The config blob, parsed, to check config labels and the type's config schema. */

@@ -63,3 +63,6 @@ export interface ReferrersList {
   subject: string | null;
   entries: ReferrerEntry[];
 }
+
+/** Validates a config object against a type's schema; returns error messages with JSON pointers. */
+export type ConfigValidator = (id: string, config: unknown) => Array<{ pointer: string; message: string }> | null;

@@ -5,7 +5,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LIMITS } from '../catalog/load.ts';
 import { catalogProblems } from '../catalog/verify-catalog.ts';
-import { catalogConfigSchemaProblems } from '../checks/config-schema.ts';
+import { catalogConfigSchemaProblems } from '../catalog/verify-config-schemas.ts';
 import { writeFileAtomic } from '../catalog/write-atomic.ts';
 import type { Catalog } from '../model/catalog.ts';
 import type { Credentials } from './auth.ts';

@@ -4,7 +4,7 @@ import { distance } from 'fastest-levenshtein';
 import MarkdownIt from 'markdown-it';
 import { buildLookup, mediaTypeEssence, typesForMediaType, type Lookup } from '../classify/index.ts';
 import type { ConfigValidator } from '../classify/index.ts';
-import { makeConfigValidator } from '../checks/config-validator.ts';
+import { makeConfigValidator } from '../schema/config-validator.ts';
 import type { ArtifactType, Catalog } from '../model/catalog.ts';
 import type { LoadedCatalog } from './load.ts';
 import { prepare, type Prepared } from './prepared.ts';

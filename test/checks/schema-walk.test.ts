@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonSource } from '../../src/catalog/json-source.ts';
-import { contributedSchemaAjv } from '../../src/checks/ajv.ts';
+import { contributedSchemaAjv } from '../../src/schema/ajv.ts';
 import { configSchema } from '../../src/checks/config-schema.ts';
-import { KEYWORD_SHAPES } from '../../src/checks/schema-walk.ts';
+import { KEYWORD_SHAPES } from '../../src/schema/schema-walk.ts';
 import { reliabilitySection } from '../reliability-report.ts';
 
 const report = reliabilitySection('config-schema-walk', 'Checker: config schemas that hide a slow regex or a $ref loop');
@@ -134,7 +134,7 @@ describe('the config schema walk', () => {
       }),
       { seed: 1820, numRuns: 200 },
     );
-    report.record(`Issue #18, item 1. The config-schema rule walked a list of keywords of its own that left out \`dependencies\`, which ajv still compiles in 2020-12 mode: \`"pattern": "^(a+)+$"\` there passed \`validate\` and \`build\` and blocked a classify for seconds (9.2 s measured for a 27-character value, doubling per character), and a \`$ref\` loop through it overflowed the stack on every matching classify (HTTP 500). The walk (src/checks/schema-walk.ts) now gives every keyword the contributed-schema ajv instance knows (${known.length}) a shape, fails this suite when ajv knows one it does not, and walks an unknown key as if it held subschemas; for loops only keywords that move into the data end one. json-schema-traverse (ajv's own walk, 1.0.0, the latest) could not be used as it is: it predates 2020-12 (no \`prefixItems\`; with \`allKeys\` it reads a \`dependentSchemas\` map as a schema, so an entry named \`default\` hides its subschema).
+    report.record(`Issue #18, item 1. The config-schema rule walked a list of keywords of its own that left out \`dependencies\`, which ajv still compiles in 2020-12 mode: \`"pattern": "^(a+)+$"\` there passed \`validate\` and \`build\` and blocked a classify for seconds (9.2 s measured for a 27-character value, doubling per character), and a \`$ref\` loop through it overflowed the stack on every matching classify (HTTP 500). The walk (src/schema/schema-walk.ts) now gives every keyword the contributed-schema ajv instance knows (${known.length}) a shape, fails this suite when ajv knows one it does not, and walks an unknown key as if it held subschemas; for loops only keywords that move into the data end one. json-schema-traverse (ajv's own walk, 1.0.0, the latest) could not be used as it is: it predates 2020-12 (no \`prefixItems\`; with \`allKeys\` it reads a \`dependentSchemas\` map as a schema, so an entry named \`default\` hides its subschema).
 
 | Property (fixed seeds, test/checks/schema-walk.test.ts) | Schemas tried | Outcome |
 | --- | --- | --- |

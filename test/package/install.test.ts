@@ -5,8 +5,8 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLookup, classify as sourceClassify } from '../../src/classify/index.ts';
-import { contributedSchemaAjv } from '../../src/checks/ajv.ts';
-import { makeConfigValidator } from '../../src/checks/config-validator.ts';
+import { contributedSchemaAjv } from '../../src/schema/ajv.ts';
+import { makeConfigValidator } from '../../src/schema/config-validator.ts';
 import { readExamples, type Example } from './examples.ts';
 import { buildAndInstall, DEFINITIONS, REPO_ROOT, removeInstall, run, TSC, type InstalledPackage } from './installed-package.ts';
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLookup, classify, mediaTypeEssence, mediaTypeProblems, normalizeMediaType, parseMediaType, type Lookup } from '../../src/classify/index.ts';
-import { makeConfigValidator } from '../../src/checks/config-validator.ts';
+import { makeConfigValidator } from '../../src/schema/config-validator.ts';
 import { runChecks } from '../../src/checks/run.ts';
 import type { ArtifactType, Catalog } from '../../src/model/catalog.ts';
 import type { Classification } from '../../src/model/classification.ts';

@@ -4,7 +4,7 @@
 import { buildLookup, classify as classifyWithLookup, findType, typesForMediaType as mediaTypeUses, type Lookup, type MediaTypeUse } from '../../../src/classify/index.ts';
 import type { ArtifactType, Catalog } from '../../../src/model/catalog.ts';
 import type { Classification as SourceClassification } from '../../../src/model/classification.ts';
-import { checkConfig } from '../../../src/checks/config-budget.ts';
+import { checkConfig } from '../../../src/schema/config-budget.ts';
 import { catalogData, logos, validators, type ArtifactTypeId } from './generated.ts';
 
 export type { Annotation, ArtifactType, Catalog, Label, Layer, MediaTypeInfo, Tool } from '../../../src/model/catalog.ts';

@@ -1,7 +1,7 @@
 // `artifact-types classify <manifest.json|->`: which type a manifest is, and how that was decided.
 import { Command, Option } from 'commander';
 import { buildLookup, classify } from '../../classify/index.ts';
-import { makeConfigValidator } from '../../checks/config-validator.ts';
+import { makeConfigValidator } from '../../schema/config-validator.ts';
 import { resolveCatalog } from '../catalog-option.ts';
 import { readJsonInput } from '../io.ts';
 import { classifyOutput, OUTPUT_FORMATS, type OutputFormat } from '../query-output.ts';

@@ -14,9 +14,19 @@ function loadSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8'));
 }
 
-function ownAjv({ allErrors, strictRequired = true, verbose = false, passFail = false }: { allErrors: boolean; strictRequired?: boolean; verbose?: boolean; passFail?: boolean }) {
+interface OwnOptions {
+  allErrors: boolean;
+  strictRequired?: boolean;
+  verbose?: boolean;
+  passFail?: boolean;
+  /** Strict-mode problems reported to this function instead of thrown (and formats not checked): see diagnoseSchema. */
+  warn?: (message: string) => void;
+}
+
+function ownAjv({ allErrors, strictRequired = true, verbose = false, passFail = false, warn }: OwnOptions) {
   const code = { regExp: RegExp, optimize: false, ...(passFail ? { process: compileEagerly } : {}) };
-  const ajv = new Ajv2020({ strict: true, strictRequired, allErrors, verbose, messages: !passFail, ownProperties: true, addUsedSchema: false, code: code as never });
+  const strict = warn ? ({ strict: 'log', strictRequired: strictRequired && 'log', validateFormats: false, logger: { log() {}, warn, error() {} } } as const) : { strict: true, strictRequired };
+  const ajv = new Ajv2020({ ...strict, allErrors, verbose, messages: !passFail, ownProperties: true, addUsedSchema: false, code: code as never });
   addFormats(ajv, { mode: 'fast', formats: [...ALLOWED_FORMATS] });
   return ajv;
 }
@@ -98,6 +108,30 @@ export function standaloneSchemaAjv() {
   const ajv = new Ajv2020({ strict: true, allErrors: false, ownProperties: true, addUsedSchema: false, code: { source: true, esm: true } });
   addFormats(ajv, { mode: 'fast', formats: [...ALLOWED_FORMATS] });
   return ajv;
+}
+
+let warnings: string[] = [];
+let diagnosticAjv: ReturnType<typeof ownAjv> | null = null;
+/**
+ * Every problem ajv finds in a contributed schema, for the checker to report at once: the schema against
+ * the 2020-12 meta-schema (all errors), then a compile with the contributed-schema options in which
+ * strict mode logs instead of throwing, so one strictRequired problem does not hide the next. Formats
+ * are not checked here (an unknown one always throws): the caller checks them against ALLOWED_FORMATS.
+ * `error` is what still stopped the compile (e.g. an unresolvable $ref).
+ */
+export function diagnoseSchema(schema: object): { metaErrors: ErrorObject[]; warnings: string[]; error: Error | null } {
+  diagnosticAjv ??= ownAjv({ allErrors: true, warn: (message) => warnings.push(message) });
+  if (!diagnosticAjv.validateSchema(schema)) return { metaErrors: diagnosticAjv.errors ?? [], warnings: [], error: null };
+  warnings = [];
+  let error: Error | null = null;
+  try {
+    diagnosticAjv.compile(schema);
+  } catch (thrown) {
+    error = thrown as Error;
+  } finally {
+    diagnosticAjv.removeSchema(schema);
+  }
+  return { metaErrors: [], warnings: [...new Set(warnings)], error };
 }
 
 export type { ErrorObject };

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { compileEagerly, contributedSchemaAjv, passFailSchemaAjv } from '../../src/checks/ajv.ts';
+import { compileEagerly, contributedSchemaAjv, passFailSchemaAjv } from '../../src/schema/ajv.ts';
 
 const DEFINITIONS = path.resolve('definitions');
 

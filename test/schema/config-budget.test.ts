@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contributedSchemaAjv } from '../../src/checks/ajv.ts';
-import { CONFIG_LIMITS, checkConfig, configTooLarge } from '../../src/checks/config-budget.ts';
-import { makeConfigValidator } from '../../src/checks/config-validator.ts';
+import { contributedSchemaAjv } from '../../src/schema/ajv.ts';
+import { CONFIG_LIMITS, checkConfig, configTooLarge } from '../../src/schema/config-budget.ts';
+import { makeConfigValidator } from '../../src/schema/config-validator.ts';
 import type { Catalog } from '../../src/model/catalog.ts';
 
 const DEFINITIONS = path.resolve('definitions');

@@ -1,7 +1,7 @@
 // Config validation for classification at run time (CLI and API): each type's schema compiled once,
 // lazily, in the first-error ajv instance, and run within the limits of config-budget.ts. The npm
 // package uses precompiled code with the same limits.
-import type { ConfigValidator } from '../classify/index.ts';
+import type { ConfigValidator } from '../model/classification.ts';
 import type { Catalog } from '../model/catalog.ts';
 import { classifySchemaAjv } from './ajv.ts';
 import { checkConfig, type SchemaValidator } from './config-budget.ts';
