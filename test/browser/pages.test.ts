@@ -3,7 +3,8 @@
 // docker-registry: cards name each identifying signal once by role; commands wrap whole and copy;
 // type pages show every signal with its role, whether it identifies and its evidence; browsers get
 // an HTML 404 with the closest ids; /api is the API reference. Each page is checked with axe-core
-// (no serious or critical violations) and saved as desktop and 375 px screenshots in test-output/pages/.
+// (no serious or critical violations, no CSP violation, no request to another origin) and saved as
+// desktop and 375 px screenshots in test-output/pages/.
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -54,17 +55,32 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-async function newPage(width = 1280): Promise<{ page: Page; errors: string[] }> {
+/**
+ * A page with its faults recorded: script errors and console errors (`errors`), Content Security
+ * Policy violations (`csp`), and every request for another origin than the server's (`offsite`).
+ */
+async function newPage(width = 1280): Promise<{ page: Page; errors: string[]; csp: string[]; offsite: string[] }> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const page = await context.newPage();
   const errors: string[] = [];
+  const csp: string[] = [];
+  const offsite: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     // The 404 page's own status is logged by Chromium as a failed load; anything else is a fault.
     if (m.type() === 'error' && !/status of 404/.test(m.text())) errors.push(m.text());
   });
-  return { page, errors };
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.origin !== server.url && url.protocol !== 'data:') offsite.push(r.url());
+  });
+  // Added through the DevTools protocol, so the page's CSP does not stop it; reported through a binding.
+  await page.exposeBinding('__cspViolation', (_source, text: string) => void csp.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => (window as any).__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`));
+  });
+  return { page, errors, csp, offsite };
 }
 
 function type(id: string): ArtifactType {
@@ -85,12 +101,13 @@ async function axeViolations(page: Page): Promise<string[]> {
  * Opens `url` at desktop and at 375 px: no serious/critical axe findings at either width, nothing
  * wider than the 375 px screen (tables scroll inside their own box), and a screenshot of each.
  */
-async function checkPage(url: string, name: string, status = 200): Promise<void> {
+async function checkPage(url: string, name: string, status = 200, ready?: string): Promise<void> {
   for (const [width, label] of [[1280, 'desktop'], [375, 'mobile']] as const) {
-    const { page, errors } = await newPage(width);
+    const { page, errors, csp, offsite } = await newPage(width);
     const response = await page.goto(`${server.url}${url}`);
     expect(response!.status(), url).toBe(status);
     await page.waitForLoadState('networkidle');
+    if (ready) await page.waitForSelector(ready);
     expect(await axeViolations(page), `${url} at ${width} px`).toEqual([]);
     if (width === 375) {
       const overflow = await page.evaluate(() =>
@@ -101,6 +118,8 @@ async function checkPage(url: string, name: string, status = 200): Promise<void>
     }
     await page.screenshot({ path: path.join(OUT, `${name}-${label}.png`), fullPage: width === 375 });
     expect(errors, url).toEqual([]);
+    expect(csp, `${url}: CSP violations`).toEqual([]);
+    expect(offsite, `${url}: requests to other origins`).toEqual([]);
     await page.context().close();
   }
 }
@@ -312,20 +331,66 @@ describe('the registry page', () => {
 });
 
 describe('the API reference', () => {
-  it('is linked from the header and documents every path of /openapi.json', async () => {
+  it('is the header\'s API link on every page', async () => {
     const { page, errors } = await newPage();
+    for (const url of ['/', '/types/sigstore.bundle', '/registry', '/api']) {
+      await page.goto(`${server.url}${url}`);
+      expect(await page.getAttribute('header.top nav a:text-is("API")', 'href'), url).toBe('/api');
+    }
     await page.goto(`${server.url}/`);
-    await page.click('header.top nav a:text("API")');
-    await page.waitForURL(/\/api$/);
-    expect(await page.textContent('h1')).toContain('API');
-    const document = (await request(`${server.url}/openapi.json`)).json();
-    const shown = await page.$$eval('.operation h3', (hs) => hs.map((h) => h.textContent!.replace(/\s+/g, ' ').trim()));
-    const expected = Object.entries(document.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    expect(shown).toEqual(expected);
-    // Schema references are links to the schema's section.
-    const schemas = await page.$$eval('.schema h3', (hs) => hs.map((h) => h.textContent));
-    expect(schemas).toEqual(Object.keys(document.components.schemas));
+    await page.click('header.top nav a:text-is("API")');
+    await page.waitForURL(`${server.url}/api`);
+    expect(await page.title()).toMatch(/^API · /);
     expect(errors).toEqual([]);
-    await checkPage('/api', 'api');
+  });
+
+  it('Swagger UI, served from this origin, renders every operation of /openapi.json', async () => {
+    const { page, errors, csp, offsite } = await newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    await page.goto(`${server.url}/api`);
+    await page.waitForSelector('.swagger-ui .opblock');
+    const document = (await request(`${server.url}/openapi.json`)).json();
+    expect(await page.textContent('.swagger-ui .info .title')).toContain(document.info.title);
+    const expected = Object.entries(document.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const shown = await page.$$eval('.swagger-ui .opblock', (blocks) =>
+      blocks.map((b) => `${b.querySelector('.opblock-summary-method')!.textContent!.trim()} ${b.querySelector('.opblock-summary-path')!.getAttribute('data-path')}`),
+    );
+    expect(shown.sort()).toEqual(expected.sort());
+    // The renderer and the document came from here.
+    expect(requests).toEqual(expect.arrayContaining(['/assets/swagger-ui-bundle.js', '/assets/swagger-ui.css', '/assets/api-reference.js', '/openapi.json']));
+
+    // Expanded, an operation shows its parameters and every response of the document.
+    const byId = page.locator('.swagger-ui .opblock', { has: page.locator('.opblock-summary-path[data-path="/v1/types/{id}"]') });
+    await byId.locator('.opblock-summary-control').click();
+    await byId.locator('.parameters').waitFor();
+    expect(await byId.locator('.parameters .parameter__name').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^id/)]));
+    const byIdResponses = await byId.locator('.responses-table:not(.live-responses-table) > tbody > tr.response').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
+    expect(byIdResponses.sort()).toEqual(Object.keys(document.paths['/v1/types/{id}'].get.responses).sort());
+    const classify = page.locator('.swagger-ui .opblock', { has: page.locator('.opblock-summary-path[data-path="/v1/classify"]') });
+    await classify.locator('.opblock-summary-control').click();
+    await classify.locator('.opblock-section-request-body').waitFor();
+    const classifyResponses = await classify.locator('.responses-table:not(.live-responses-table) > tbody > tr.response').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
+    expect(classifyResponses.sort()).toEqual(Object.keys(document.paths['/v1/classify'].post.responses).sort());
+    // "Try it out" sends to this origin and shows the answer.
+    await byId.locator('button.try-out__btn').click();
+    await byId.locator('tr[data-param-name="id"] input').fill('sigstore.bundle');
+    const answer = page.waitForResponse((r) => r.url() === `${server.url}/v1/types/sigstore.bundle`);
+    await byId.locator('button.execute').click();
+    expect((await answer).status()).toBe(200);
+    const status = byId.locator('.live-responses-table tbody .response-col_status').first();
+    await status.waitFor();
+    expect((await status.textContent())!.trim()).toBe('200');
+    expect(await byId.locator('.live-responses-table tbody .response-col_description').first().textContent()).toContain('"id": "sigstore.bundle"');
+    // Open operations and a tried one are accessible too.
+    expect(await axeViolations(page), '/api with two operations open, one tried').toEqual([]);
+    await byId.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, 'api-tried-desktop.png') });
+
+    expect(errors).toEqual([]);
+    expect(csp).toEqual([]);
+    expect(offsite).toEqual([]);
+    await page.context().close();
+    await checkPage('/api', 'api', 200, '.swagger-ui .opblock');
   });
 });

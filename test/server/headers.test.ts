@@ -1,6 +1,6 @@
-// HTTP caching and encoding headers of every cacheable GET route, over real sockets: a strong ETag
-// and 304, Cache-Control, HEAD, brotli/gzip with Vary; the logo's sandboxing and its versioned,
-// immutable URL. And the serve command's HOST/PORT environment and --host/--port flags, in a real process.
+// HTTP caching and encoding headers of every cacheable GET route (the API, and the /api page with
+// the assets it loads), over real sockets: a strong ETag and 304, Cache-Control, HEAD, brotli/gzip
+// with Vary; the logo's sandboxing and its versioned, immutable URL. And the serve command's HOST/PORT environment and --host/--port flags, in a real process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +24,8 @@ interface Route {
 }
 let routes: Route[];
 
+const PAGE_ASSETS = ['/assets/catalog.js', '/assets/catalog.css', '/assets/swagger-ui-bundle.js', '/assets/swagger-ui.css', '/assets/api-reference.js', '/assets/api-reference.css'];
+
 /** The summaries of GET /v1/types, for links and ids. */
 let summaries: Array<{ id: string; mediaTypes: string[]; links: Record<string, string> }>;
 
@@ -46,6 +48,8 @@ beforeAll(async () => {
     ]).map((p) => ({ path: p, compressed: true })),
     ...mediaTypes.map((m) => ({ path: `/v1/media-types/${m}`, compressed: true })),
     { path: `/v1/media-types?mediaType=${encodeURIComponent('application/vnd.cncf.helm.config.v1+json')}`, compressed: true },
+    // The API reference page and what it loads from our own origin: Swagger UI's bundle and style, and its start script.
+    ...['/api', ...PAGE_ASSETS].map((p) => ({ path: p, compressed: true })),
   ];
 });
 afterAll(async () => {
@@ -152,6 +156,9 @@ describe('every cacheable GET route', () => {
         '/v1/types',
         '/v1/media-types/application/vnd.oci.image.manifest.v1+json',
         ...summaries.flatMap((s) => [`/v1/types/${s.id}`, `/v1/types/${s.id}/docs`, ...(s.links.configSchema ? [s.links.configSchema] : [])]),
+        '/api',
+        '/assets/swagger-ui-bundle.js',
+        '/assets/swagger-ui.css',
       ]),
     );
   });

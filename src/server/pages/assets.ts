@@ -1,7 +1,10 @@
-// The page's script and style, read and prepared once per process (they do not depend on the catalog),
-// and cards.json: what the script needs to draw a card (the summary plus its signals and the server's
-// search text), prepared once per build.
+// The pages' scripts and styles, read and prepared once per process (they do not depend on the catalog):
+// ours from ./static/, and Swagger UI's prebuilt bundle (swagger-ui-dist) for /api, served from our own
+// origin so the page needs no CDN. And cards.json: what the catalog script needs to draw a card (the
+// summary plus its signals and the server's search text), prepared once per build.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Router } from 'express';
 import type { StateRef } from '../api/types.ts';
 import { HttpError } from '../errors.ts';
@@ -9,13 +12,27 @@ import { prepare, sendPrepared, type Prepared } from '../prepared.ts';
 import { API_CACHE, type CatalogState } from '../state.ts';
 import { signalsById } from './catalog.ts';
 
-const FILES: Record<string, string> = { 'catalog.js': 'text/javascript; charset=utf-8', 'catalog.css': 'text/css; charset=utf-8' };
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+const swaggerUi = (file: string) => pathToFileURL(createRequire(import.meta.url).resolve(`swagger-ui-dist/${file}`));
+const ours = (file: string) => new URL(`./static/${file}`, import.meta.url);
+
+/** Each asset's content type and where it is read from. */
+const FILES: Record<string, { type: string; from: () => URL }> = {
+  'catalog.js': { type: JS, from: () => ours('catalog.js') },
+  'catalog.css': { type: CSS, from: () => ours('catalog.css') },
+  'api-reference.js': { type: JS, from: () => ours('api-reference.js') },
+  'api-reference.css': { type: CSS, from: () => ours('api-reference.css') },
+  'swagger-ui-bundle.js': { type: JS, from: () => swaggerUi('swagger-ui-bundle.js') },
+  'swagger-ui.css': { type: CSS, from: () => swaggerUi('swagger-ui.css') },
+};
 const cache = new Map<string, Promise<Prepared>>();
 
 function asset(name: string): Promise<Prepared> {
   let prepared = cache.get(name);
   if (!prepared) {
-    prepared = readFile(new URL(`./static/${name}`, import.meta.url)).then((body) => prepare(body, { type: FILES[name]!, cacheControl: 'public, max-age=300' }));
+    const file = FILES[name]!;
+    prepared = readFile(file.from()).then((body) => prepare(body, { type: file.type, cacheControl: 'public, max-age=300' }));
     cache.set(name, prepared);
   }
   return prepared;

@@ -1,5 +1,6 @@
 // The HTML shell every page shares, and escaping. Pages are plain server-rendered HTML; the one
-// script (assets/catalog.js) adds search-as-you-type and copy buttons.
+// shared script (assets/catalog.js) adds search-as-you-type and copy buttons. /api alone adds its
+// own (Swagger UI), through `head`.
 import MarkdownIt from 'markdown-it';
 import type { Tool } from '../../model/catalog.ts';
 
@@ -15,7 +16,8 @@ export function breakable(value: string): string {
   return esc(value).replace(/([./+=])/g, '$1<wbr>');
 }
 
-export function layout(options: { title: string; body: string; catalogName: string; q?: string; autofocus?: boolean }): string {
+/** `head`: a page's own stylesheets and scripts (same-origin files only: the CSP allows no inline script). */
+export function layout(options: { title: string; body: string; catalogName: string; q?: string; autofocus?: boolean; head?: string }): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -25,7 +27,7 @@ export function layout(options: { title: string; body: string; catalogName: stri
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/catalog.css">
 <script src="/assets/catalog.js" defer></script>
-</head>
+${options.head ?? ''}</head>
 <body>
 <header class="top">
   <a class="brand" href="/">${esc(options.catalogName)}</a>
