@@ -27,9 +27,14 @@ export class CatalogContexts {
   private digest(token: string): string {
     let digest = this.digests.get(token);
     if (digest === undefined) {
-      const hash = createHash('sha1');
-      for (const i of this.mentioners.get(token) ?? []) hash.update(`${this.ids[i]}\0${this.summaries[i]!.hash}\0`);
-      digest = hash.digest('base64');
+      const list = this.mentioners.get(token) ?? [];
+      // One mentioner (the usual case) needs no hashing: its id and content hash say it all.
+      if (list.length === 1) digest = `${this.ids[list[0]!]}\0${this.summaries[list[0]!]!.hash}`;
+      else {
+        const hash = createHash('sha1');
+        for (const i of list) hash.update(`${this.ids[i]}\0${this.summaries[i]!.hash}\0`);
+        digest = hash.digest('base64');
+      }
       this.digests.set(token, digest);
     }
     return digest;
@@ -40,7 +45,8 @@ export class CatalogContexts {
     const s = this.summaries[i]!;
     if (s.needs === null) return null;
     const hash = createHash('sha256').update(`${s.hash}\0`);
-    for (const token of s.needs) hash.update(`${token}\0${this.digest(token)}\0`);
+    // A token nobody mentions adds nothing (and once someone does, it is in the hash).
+    for (const token of s.needs) if (this.mentioners.has(token)) hash.update(`${token}\0${this.digest(token)}\0`);
     return hash.digest('base64');
   }
 

@@ -33,13 +33,14 @@ export function mentionsOf(definition: ArtifactTypeDefinition): string[] {
 /**
  * The tokens the folder's catalog findings can depend on, beyond its own mentions: the type it is
  * replaced by, and every string of its examples the classifier could look up (each string with a
- * "/" as a media type, with and without parameters, since the lookup tries both; each object key as
- * an annotation or label key). null when there are too many to keep (see MAX_NEEDS).
+ * "/" as a media type, with and without parameters, since the lookup tries both; each key of an
+ * "annotations" or "Labels" object as an annotation or label key). null when there are too many to keep (see MAX_NEEDS).
  */
 export function needsOf(source: DefinitionSource, definition: ArtifactTypeDefinition): string[] | null {
   const tokens = new Set<string>();
   if (definition.replacedBy !== undefined) tokens.add(name(definition.replacedBy));
-  const walk = (value: unknown): void => {
+  // keyed: the object is an annotations or Labels map, the only places the classifier looks keys up.
+  const walk = (value: unknown, keyed = false): void => {
     if (typeof value === 'string') {
       if (!value.includes('/')) return;
       const normalized = normalizeMediaType(value);
@@ -50,8 +51,8 @@ export function needsOf(source: DefinitionSource, definition: ArtifactTypeDefini
       for (const item of value) walk(item);
     } else if (typeof value === 'object' && value !== null) {
       for (const [k, v] of Object.entries(value)) {
-        tokens.add(key(k));
-        walk(v);
+        if (keyed) tokens.add(key(k));
+        walk(v, k === 'annotations' || k === 'Labels');
       }
     }
   };

@@ -145,13 +145,13 @@ async function reread(root: string, id: string, summary: CachedFolder): Promise<
  * hashed, and one whose content hash the cache holds gets its findings from there. The rest are
  * checked in worker threads (large numbers, or when asked) or in this thread.
  */
-async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, options: CheckOptions, lap: Lap): Promise<Outcome[]> {
+async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, gitKeys: Promise<Map<string, string> | null> | null, options: CheckOptions, lap: Lap): Promise<Outcome[]> {
   const outcomes = new Map<string, Outcome>();
   const toCheck: typeof jobs = [];
   const hashes = new Map<string, string>();
   let started = performance.now();
-  const trees = cache ? await gitTreeKeys(root) : null;
-  lap.add('ask git which folders are unchanged', started);
+  const trees = gitKeys ? await gitKeys : null;
+  lap.add('wait for git to say which folders are unchanged', started);
   started = performance.now();
   for (const job of jobs) {
     if (!cache) {
@@ -261,6 +261,8 @@ export async function runChecks(options: CheckOptions): Promise<CachedCheckResul
   const focus = focusIds(root, options.paths);
   const findings: Finding[] = [];
   const lap = new Lap();
+  // Git (other processes) says which folders are unchanged while this one lists and reads the cache.
+  const gitKeys = options.cache ? gitTreeKeys(root) : null;
   const { ids, badFolders, files } = await listDefinitionIds(root);
   lap.lap('list folders');
   const rootDisplay = path.relative(process.cwd(), root).split(path.sep).join('/') || '.';
@@ -281,7 +283,7 @@ export async function runChecks(options: CheckOptions): Promise<CachedCheckResul
   const jobs = ids.map((id) => ({ id, full: !focus || focus.has(id) }));
   const cache = options.cache ? await CheckCache.open(options.cache) : null;
   lap.lap('read catalog.json and the cache');
-  const outcomes = await checkFolders(root, jobs, cache, options, lap);
+  const outcomes = await checkFolders(root, jobs, cache, gitKeys, options, lap);
   outcomes.forEach((outcome, i) => {
     if (jobs[i]!.full) findings.push(...(outcome.result?.findings ?? outcome.summary!.findings));
   });
