@@ -24,7 +24,12 @@ export async function writeSyntheticCatalog(out: string, count: number): Promise
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await writeFile(path.join(out, 'catalog.json'), json({ name: 'synthetic', version: '1.0.0' }));
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count; i++) await writeSyntheticType(out, i);
+}
+
+/** Writes type number i (its folder under out), different from every other number's. */
+export async function writeSyntheticType(out: string, i: number): Promise<string> {
+  {
     const id = `synthetic.org${Math.floor(i / 100)}.type${i}`;
     const dir = path.join(out, id);
     await mkdir(path.join(dir, 'examples'), { recursive: true });
@@ -78,6 +83,7 @@ export async function writeSyntheticCatalog(out: string, count: number): Promise
     await writeFile(path.join(dir, 'examples', 'config-only.manifest.json'), json(manifest([layer], false)));
     await writeFile(path.join(dir, 'examples', 'basic.config.json'), json({ name: `t${i}-abc`, [`field${i}`]: i, tags: ['x'] }));
     await writeFile(path.join(dir, 'examples', 'no-content.not-this.json'), json(manifest(['application/vnd.oci.image.layer.v1.tar'])));
+    return id;
   }
 }
 

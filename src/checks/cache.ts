@@ -1,7 +1,8 @@
-// The checker's per-folder cache (validate --cache <file>): the definition-rule findings of each
-// folder, kept under the folder's content hash in a file stamped with the rule set's version. A
-// folder whose hash matches is only read and parsed (catalog-wide rules need it), not checked again.
-// A cache of another rule set, or one that is corrupt or foreign, is ignored: it never changes findings.
+// The checker's per-folder cache (validate --cache <file>): the findings of each folder, kept under
+// the folder's content hash in one file stamped with the rule set's version, with what the
+// catalog-wide rules need to know of the folder (folder-summary.ts) and their findings under the
+// hash of everything they depended on. A folder git vouches for is not even read. A cache of
+// another rule set, or one that is corrupt or foreign, is ignored (with a note): it never changes findings.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -9,12 +10,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../catalog/write-atomic.ts';
 import type { DefinitionSource } from '../catalog/load.ts';
-import type { ArtifactType } from '../model/catalog.ts';
-import type { FolderIndex } from './folder-index.ts';
 import type { Finding } from '../model/finding.ts';
 
 const FORMAT = 'artifact-types-check-cache';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** Where the checker's code lives: its own sources and schemas decide what it reports. */
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,14 +24,20 @@ const RULE_LIBRARIES = ['ajv', 'ajv-formats', 'svgo', 'recheck', 'yaml', 'gray-m
 export interface CachedFolder {
   /** Content hash of the folder (see folderHash). */
   hash: string;
-  /** The catalog entry the folder builds, or null when definition.json did not pass the schema. */
-  entry: ArtifactType | null;
-  /** Every finding the definition rules (and reading) gave this folder. */
-  findings: Finding[];
   /** The folder's key from git's index (see gitTreeKeys), when git vouched for it. */
   tree?: string;
-  /** What the catalog-wide rules need of the folder, so that git's key alone can stand for reading it. */
-  index?: FolderIndex;
+  /** Whether definition.json passed the schema, so the type is in the catalog and its lookup. */
+  valid: boolean;
+  /** Every finding the definition rules (and reading) gave this folder. */
+  findings: Finding[];
+  /** Tokens the type claims (folder-summary.ts mentionsOf); empty when not valid. */
+  mentions: string[];
+  /** Further tokens its catalog findings depend on (needsOf); null: too many, recompute every run. */
+  needs: string[] | null;
+  /** Whether a catalog rule reads repository files for it (run every time, never cached). */
+  localEvidence: boolean;
+  /** The catalog-wide rules' findings in this folder, under the hash of what they depended on. */
+  catalog?: { context: string; findings: Finding[] };
 }
 
 /** Hashes every file under dir: names, kinds and bytes (a link by its target, never followed). */
@@ -114,15 +119,13 @@ function isFinding(value: unknown): value is Finding {
   return typeof f === 'object' && f !== null && typeof f.rule === 'string' && (f.severity === 'error' || f.severity === 'warning') && typeof f.file === 'string' && Number.isInteger(f.line) && Number.isInteger(f.column) && typeof f.message === 'string' && (f.fix === undefined || typeof f.fix === 'string');
 }
 
-function isIndex(value: unknown): value is FolderIndex {
-  const i = value as FolderIndex;
-  return typeof i === 'object' && i !== null && Array.isArray(i.entries) && i.entries.every((e) => typeof e === 'string') && Array.isArray(i.examples)
-    && i.examples.every((e) => typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.stem === 'string' && (e.role === 'manifest' || e.role === 'config' || e.role === 'not-this') && 'value' in e) && 'definition' in i;
-}
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 
 function isEntry(value: unknown): value is CachedFolder {
   const e = value as CachedFolder;
-  return (e?.tree === undefined || (typeof e.tree === 'string' && isIndex(e.index))) && typeof e === 'object' && e !== null && typeof e.hash === 'string' && (e.entry === null || (typeof e.entry === 'object' && typeof (e.entry as ArtifactType).id === 'string' && typeof (e.entry as ArtifactType).digest === 'string')) && Array.isArray(e.findings) && e.findings.every(isFinding);
+  return typeof e === 'object' && e !== null && typeof e.hash === 'string' && (e.tree === undefined || typeof e.tree === 'string') && typeof e.valid === 'boolean'
+    && Array.isArray(e.findings) && e.findings.every(isFinding) && isStrings(e.mentions) && (e.needs === null || isStrings(e.needs)) && typeof e.localEvidence === 'boolean'
+    && (e.catalog === undefined || (typeof e.catalog === 'object' && e.catalog !== null && typeof e.catalog.context === 'string' && Array.isArray(e.catalog.findings) && e.catalog.findings.every(isFinding)));
 }
 
 /**
@@ -166,16 +169,20 @@ export class CheckCache {
       cache.ignored = 'is not a checker cache of this format';
       return cache;
     }
-    // Another rule set's findings are simply not ours: start over, quietly.
-    if (data.ruleSet !== ruleSetVersion()) return cache;
+    // Another rule set's findings are not ours (an older checker, or main's cache after a rule
+    // changed): start over, and say so.
+    if (data.ruleSet !== ruleSetVersion()) {
+      cache.ignored = 'was written by another version of the checker (its rules, schemas, libraries or Node)';
+      return cache;
+    }
     for (const [id, entry] of Object.entries(data.folders)) if (isEntry(entry)) cache.entries.set(id, entry);
     return cache;
   }
 
-  /** The cached folder git's key stands for (with its index), if any; counted once `keep` takes it. */
-  peekTree(id: string, tree: string): (CachedFolder & { index: FolderIndex }) | null {
+  /** The cached folder git's key stands for, if any; counted once `keep` takes it. */
+  peekTree(id: string, tree: string): CachedFolder | null {
     const entry = this.entries.get(id);
-    return entry && entry.tree === tree && entry.index ? (entry as CachedFolder & { index: FolderIndex }) : null;
+    return entry && entry.tree === tree ? entry : null;
   }
 
   keep(id: string, entry: CachedFolder): void {
@@ -197,6 +204,18 @@ export class CheckCache {
 
   set(id: string, entry: CachedFolder): void {
     if (cacheable(entry.findings)) this.fresh.set(id, entry);
+  }
+
+  /** This run's entry of a folder (taken or set), if it is kept. */
+  current(id: string): CachedFolder | undefined {
+    return this.fresh.get(id);
+  }
+
+  /** Keeps the catalog-wide rules' findings of a folder kept in this run, under what they depended on. */
+  setCatalog(id: string, context: string, findings: Finding[]): void {
+    const entry = this.fresh.get(id);
+    if (!entry || !cacheable(findings) || (entry.catalog?.context === context)) return;
+    this.fresh.set(id, { ...entry, catalog: { context, findings } });
   }
 
   /** Writes the folders of this run only (so folders that are gone drop out), atomically. */

@@ -1,6 +1,7 @@
 // Which definition folders git vouches for, without reading them: a folder whose files are all
 // tracked and unchanged since the index has a key made of its files' modes, names and blob ids
-// (git's own content hashes), so the cache can recognize it from `git ls-files` alone.
+// (git's own content hashes), so the cache can recognize it from `git ls-files` alone. Untracked
+// directories, empty ones too (which git does not track but the loader lists), count as changes.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { displayPath } from '../catalog/load.ts';
@@ -15,7 +16,7 @@ export async function gitTreeKeys(root: string): Promise<Map<string, string> | n
   let dirty: string;
   try {
     // Paths come relative to root (git's working directory), so the first segment is the folder.
-    [staged, dirty] = await Promise.all([git(root, ['ls-files', '-s', '-z', '--', '.']), git(root, ['ls-files', '-z', '-m', '-d', '-o', '--', '.'])]);
+    [staged, dirty] = await Promise.all([git(root, ['ls-files', '-s', '-z', '--', '.']), git(root, ['ls-files', '-z', '-m', '-d', '-o', '--directory', '--', '.'])]);
   } catch {
     return null;
   }

@@ -30,9 +30,13 @@ export const DEFINITION_RULES: Array<{ name: string; rule: DefinitionRule; light
   { name: 'text', rule: invisibleCharacters },
 ];
 
-export const CATALOG_RULES: Array<{ name: string; rule: CatalogRule }> = [
-  { name: 'catalog', rule: uniqueness },
-  { name: 'classification', rule: classification },
+/**
+ * Catalog rules; `perFolder` ones find only in the folders they judge and depend on no more than the
+ * folders sharing a claimed string with them (folder-summary.ts), so the cache keeps their findings.
+ */
+export const CATALOG_RULES: Array<{ name: string; rule: CatalogRule; perFolder?: boolean }> = [
+  { name: 'catalog', rule: uniqueness, perFolder: true },
+  { name: 'classification', rule: classification, perFolder: true },
   { name: 'evidence', rule: localEvidence },
   { name: 'generated', rule: generated },
   { name: 'version', rule: versions },

@@ -7,14 +7,15 @@ import { listDefinitionIds, loadCatalogMeta, loadDefinition, type DefinitionSour
 import type { ArtifactTypeDefinition, Catalog } from '../model/catalog.ts';
 import type { Finding } from '../model/finding.ts';
 import { projectValidator } from '../schema/ajv.ts';
-import { at, whole, type CheckedDefinition } from './context.ts';
+import { at, whole, type CatalogContext, type CheckedDefinition } from './context.ts';
 import { CATALOG_RULES, DEFINITION_RULES, definitionSchema } from './index.ts';
 import { schemaFindings } from './schema-findings.ts';
 import { checkFoldersInPool, type FolderResult } from './pool.ts';
-import { CheckCache, folderHash } from './cache.ts';
-import { folderIndex, sourceFromIndex } from './folder-index.ts';
+import { CheckCache, folderHash, type CachedFolder } from './cache.ts';
+import { hasLocalEvidence, mentionsOf, needsOf } from './folder-summary.ts';
+import { CatalogContexts } from './catalog-context.ts';
 import { gitTreeKeys } from './git-tree.ts';
-import { readdirSync } from 'node:fs';
+import { changedSince } from './versions.ts';
 
 export interface CheckOptions {
   /** The definitions directory. */
@@ -43,7 +44,9 @@ const POOL_THRESHOLD = 64;
 
 export interface CheckResult {
   findings: Finding[];
+  /** The catalog the definitions build. */
   catalog: Catalog;
+  /** The folders this run read (every folder, unless a cache stood for some), in catalog order. */
   checked: CheckedDefinition[];
   /** How many type folders the findings speak for: the ones named, or all (the same count however many build). */
   reported: number;
@@ -52,6 +55,9 @@ export interface CheckResult {
   /** The cache's use in this run, when one was given. */
   cache?: { hits: number; misses: number; ignored: string | null; unsaved: string | null };
 }
+
+/** A run with --cache: the catalog is absent when the cache stood for folders this run did not read. */
+export type CachedCheckResult = Omit<CheckResult, 'catalog'> & { catalog?: Catalog };
 
 /** One folder on its way through the definition rules. */
 interface FolderState {
@@ -102,36 +108,65 @@ export async function checkDefinitionFolder(root: string, id: string, full = tru
   return (await checkDefinitionFolders(root, [{ id, full }]))[0]!;
 }
 
+/** One folder after the definition rules: read (result), or only known from the cache (summary), or both. */
+interface Outcome {
+  result?: FolderResult;
+  /** What the cache keeps of it; always there when a cache is used (even if not kept). */
+  summary?: CachedFolder;
+}
+
+/** What the cache keeps of a folder the rules just saw. */
+function summarize(result: FolderResult, hash: string, tree: string | undefined): CachedFolder {
+  const { definition, source } = result.checked;
+  const valid = result.checked.entry !== null;
+  const mentions = valid ? mentionsOf(definition!) : [];
+  const extra = valid ? needsOf(source, definition!) : [];
+  return {
+    hash,
+    ...(tree ? { tree } : {}),
+    valid,
+    findings: result.findings,
+    mentions,
+    needs: extra === null ? null : [...new Set([...mentions, ...extra])].sort(),
+    localEvidence: valid && hasLocalEvidence(definition!),
+  };
+}
+
+/** A folder read again for the catalog rules, as the cache knew it (git vouched its content is the same). */
+async function reread(root: string, id: string, summary: CachedFolder): Promise<FolderResult> {
+  const source = await loadDefinition(root, id);
+  const definition = summary.valid && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
+  return { checked: { source, definition, entry: definition && buildEntry(source, definition) }, findings: summary.findings };
+}
+
 /**
  * Definition rules on every folder, in `jobs` order. With a cache: a folder git vouches for under
- * the key the cache has is not read (its index in the cache stands for it); any other is read and
- * hashed, and one whose content hash the cache holds gets its findings and entry from there. The
- * rest are checked in worker threads (large numbers, or when asked) or in this thread.
+ * the key the cache has is not read (its summary in the cache stands for it); any other is read and
+ * hashed, and one whose content hash the cache holds gets its findings from there. The rest are
+ * checked in worker threads (large numbers, or when asked) or in this thread.
  */
-async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, options: CheckOptions, lap: Lap): Promise<FolderResult[]> {
-  const results = new Map<string, FolderResult>();
+async function checkFolders(root: string, jobs: Array<{ id: string; full: boolean }>, cache: CheckCache | null, gitKeys: Promise<Map<string, string> | null> | null, options: CheckOptions, lap: Lap): Promise<Outcome[]> {
+  const outcomes = new Map<string, Outcome>();
   const toCheck: typeof jobs = [];
   const hashes = new Map<string, string>();
   let started = performance.now();
-  const trees = cache ? await gitTreeKeys(root) : null;
-  lap.add('ask git which folders are unchanged', started);
+  const trees = gitKeys ? await gitKeys : null;
+  lap.add('wait for git to say which folders are unchanged', started);
+  started = performance.now();
   for (const job of jobs) {
     if (!cache) {
       toCheck.push(job);
       continue;
     }
     // Git vouches for the folder and the cache has it under the same key: not even read.
-    started = performance.now();
     const tree = trees?.get(job.id);
     const known = tree ? cache.peekTree(job.id, tree) : null;
-    if (known && sameListing(root, job.id, known.index.entries)) {
-      const source = sourceFromIndex(root, job.id, known.index);
-      const definition = known.entry && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
-      results.set(job.id, { checked: { source, definition, entry: definition && known.entry }, findings: known.findings });
+    if (known) {
       cache.keep(job.id, known);
-      lap.add('take unchanged folders from the index', started);
+      outcomes.set(job.id, { summary: known });
       continue;
     }
+    lap.add('take unchanged folders from the cache', started);
     started = performance.now();
     const source = await loadDefinition(root, job.id);
     lap.add('read and parse folders', started);
@@ -142,12 +177,16 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
     const hit = cache.get(job.id, hash);
     if (!hit) toCheck.push(job);
     else {
-      const definition = hit.entry && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
-      results.set(job.id, { checked: { source, definition, entry: definition && hit.entry }, findings: hit.findings });
+      const definition = hit.valid && source.definition ? (source.definition.value as ArtifactTypeDefinition) : null;
+      const result = { checked: { source, definition, entry: definition && buildEntry(source, definition) }, findings: hit.findings };
       // Git vouches for it now (committed since): keep git's key, so next time it is not read.
-      if (tree && hit.tree !== tree) cache.set(job.id, { ...hit, tree, index: folderIndex(source) });
+      let summary = hit;
+      if (tree && hit.tree !== tree) cache.set(job.id, (summary = { ...hit, tree }));
+      outcomes.set(job.id, { result, summary });
     }
+    started = performance.now();
   }
+  lap.add('take unchanged folders from the cache', started);
   const usePool = options.workers !== undefined ? options.workers > 0 : toCheck.length >= POOL_THRESHOLD && os.availableParallelism() > 1;
   lap.mark();
   const checked = toCheck.length === 0 ? [] : usePool
@@ -156,32 +195,30 @@ async function checkFolders(root: string, jobs: Array<{ id: string; full: boolea
   lap.lap(usePool ? 'check folders in workers' : 'check folders');
   checked.forEach((result, i) => {
     const job = toCheck[i]!;
-    results.set(job.id, result);
     // Only a full check is worth keeping (a light one skipped most rules), under the hash of what
     // the rules saw: the folder may have changed since it was hashed above.
-    if (!cache || !job.full) return;
+    if (!cache || !job.full) {
+      outcomes.set(job.id, { result });
+      return;
+    }
     const hash = folderHash(result.checked.source);
     // Git's key only if the rules saw what was there when git was asked (nothing changed meanwhile).
     const tree = hash === hashes.get(job.id) ? trees?.get(job.id) : undefined;
-    cache.set(job.id, { hash, entry: result.checked.entry, findings: result.findings, tree, index: tree ? folderIndex(result.checked.source) : undefined });
+    const summary = summarize(result, hash, tree);
+    cache.set(job.id, summary);
+    outcomes.set(job.id, { result, summary });
   });
-  return jobs.map((job) => results.get(job.id)!);
+  lap.lap('summarize checked folders');
+  return jobs.map((job) => outcomes.get(job.id)!);
 }
 
-/**
- * Whether the folder lists the entries the index was made from (git does not see an empty folder,
- * which the loader would list), in the loader's terms: top-level names and examples/<name>.
- */
-function sameListing(root: string, id: string, entries: string[]): boolean {
-  try {
-    const dir = path.join(root, id);
-    const top = readdirSync(dir, { withFileTypes: true });
-    const names = top.map((e) => e.name);
-    if (top.some((e) => e.name === 'examples' && e.isDirectory())) names.push(...readdirSync(path.join(dir, 'examples')).map((n) => `examples/${n}`));
-    return names.length === entries.length && names.sort().join('\0') === [...entries].sort().join('\0');
-  } catch {
-    return false;
+/** Which folder a finding is in: the id whose display directory holds its file, if any. */
+function folderOf(file: string, dirs: Map<string, string>): string | undefined {
+  for (let end = file.indexOf('/'); end >= 0; end = file.indexOf('/', end + 1)) {
+    const id = dirs.get(file.slice(0, end));
+    if (id !== undefined) return id;
   }
+  return undefined;
 }
 
 /** Phase times of a run: `lap` closes the phase since the last mark, `add` sums many short ones. */
@@ -216,12 +253,16 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 }
 
-export async function runChecks(options: CheckOptions): Promise<CheckResult> {
+export async function runChecks(options: CheckOptions & { cache?: undefined }): Promise<CheckResult>;
+export async function runChecks(options: CheckOptions): Promise<CachedCheckResult>;
+export async function runChecks(options: CheckOptions): Promise<CachedCheckResult> {
   const root = path.resolve(options.root);
   const repoRoot = path.resolve(options.repoRoot ?? path.dirname(root));
   const focus = focusIds(root, options.paths);
   const findings: Finding[] = [];
   const lap = new Lap();
+  // Git (other processes) says which folders are unchanged while this one lists and reads the cache.
+  const gitKeys = options.cache ? gitTreeKeys(root) : null;
   const { ids, badFolders, files } = await listDefinitionIds(root);
   lap.lap('list folders');
   const rootDisplay = path.relative(process.cwd(), root).split(path.sep).join('/') || '.';
@@ -242,28 +283,107 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult> {
   const jobs = ids.map((id) => ({ id, full: !focus || focus.has(id) }));
   const cache = options.cache ? await CheckCache.open(options.cache) : null;
   lap.lap('read catalog.json and the cache');
-  const results = await checkFolders(root, jobs, cache, options, lap);
+  const outcomes = await checkFolders(root, jobs, cache, gitKeys, options, lap);
+  outcomes.forEach((outcome, i) => {
+    if (jobs[i]!.full) findings.push(...(outcome.result?.findings ?? outcome.summary!.findings));
+  });
+  const base = { repoRoot, root, focus, base: options.base, generated: options.generated === true };
+  let catalog: Catalog | undefined;
+  let checked: CheckedDefinition[];
+  if (!cache || focus || options.generated) {
+    // Every folder is seen by every catalog rule: read again the ones the cache stood for.
+    lap.mark();
+    const results = await Promise.all(outcomes.map((o, i) => o.result ?? reread(root, jobs[i]!.id, o.summary!)));
+    lap.lap('read folders the cache stood for');
+    checked = results.map((r) => r.checked);
+    const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
+    const lookup = buildLookup(entries);
+    catalog = buildCatalog(meta, entries);
+    lap.lap('build the lookup and catalog');
+    const fresh: Finding[] = [];
+    for (const { name, rule, perFolder } of CATALOG_RULES) {
+      (perFolder ? fresh : findings).push(...(await rule({ ...base, checked, lookup, catalog })));
+      lap.lap(`catalog rule ${name}`);
+    }
+    findings.push(...fresh);
+    // A full run's per-folder findings are what a warm run would keep: keep them.
+    if (cache && !focus) keepCatalogFindings(cache, jobs, outcomes, [...outcomes.keys()], fresh, checked);
+  } else {
+    checked = await incrementalCatalogRules(meta, base, jobs, outcomes, cache, findings, lap);
+    if (outcomes.every((o) => o.result)) catalog = buildCatalog(meta, checked.flatMap((c) => (c.entry ? [c.entry] : [])));
+  }
   lap.mark();
   if (cache) await cache.save();
   lap.lap('write the cache');
-  const checked: CheckedDefinition[] = [];
-  results.forEach((result, i) => {
-    checked.push(result.checked);
-    if (jobs[i]!.full) findings.push(...result.findings);
-  });
-  const entries = checked.flatMap((c) => (c.entry ? [c.entry] : []));
-  lap.mark();
-  const lookup = buildLookup(entries);
-  const catalog = buildCatalog(meta, entries);
-  const context = { repoRoot, root, checked, focus, lookup, catalog, base: options.base, generated: options.generated === true };
-  lap.lap('build the lookup and catalog');
-  for (const { name, rule } of CATALOG_RULES) {
-    findings.push(...(await rule(context)));
-    lap.lap(`catalog rule ${name}`);
-  }
   findings.sort(compareFindings);
   const reported = focus ? [...focus].filter((id) => ids.includes(id)).length : ids.length;
-  return { findings, catalog, checked, reported, timings: lap.times, ...(cache ? { cache: { hits: cache.hits, misses: cache.misses, ignored: cache.ignored, unsaved: cache.unsaved } } : {}) };
+  return { findings, ...(catalog ? { catalog } : {}), checked, reported, timings: lap.times, ...(cache ? { cache: { hits: cache.hits, misses: cache.misses, ignored: cache.ignored, unsaved: cache.unsaved } } : {}) };
+}
+
+/** Keeps in the cache the per-folder catalog findings of the judged folders (indexes), under their contexts. */
+function keepCatalogFindings(cache: CheckCache, jobs: Array<{ id: string }>, outcomes: Outcome[], judged: number[], fresh: Finding[], checked: CheckedDefinition[]): Finding[] {
+  const contexts = new CatalogContexts(jobs.map((j) => j.id), outcomes.map((o) => o.summary!));
+  const dirs = new Map(checked.map((c) => [c.source.dir, c.source.id]));
+  const byFolder = new Map<string, Finding[]>(judged.map((i) => [jobs[i]!.id, []]));
+  const rest: Finding[] = [];
+  for (const finding of fresh) {
+    const id = folderOf(finding.file, dirs);
+    const list = id === undefined ? undefined : byFolder.get(id);
+    if (list) list.push(finding);
+    else if (id === undefined) rest.push(finding); // in no folder: not the cache's to keep
+  }
+  for (const i of judged) {
+    const context = contexts.context(i);
+    if (context !== null) cache.setCatalog(jobs[i]!.id, context, byFolder.get(jobs[i]!.id)!);
+  }
+  return [...judged.flatMap((i) => byFolder.get(jobs[i]!.id)!), ...rest];
+}
+
+/**
+ * The catalog rules of a warm run (a cache, no paths, no generated files): per-folder rules only on
+ * the folders whose context changed, seeing just the folders related to them (which give the same
+ * findings as the whole catalog: the others share no string with them); the cached findings for
+ * the rest. Rules that read more than folders (local evidence, versions against the base) run on the
+ * folders they concern. Returns the folders read.
+ */
+async function incrementalCatalogRules(meta: { name: string; version: string }, base: Omit<CatalogContext, 'checked' | 'lookup' | 'catalog'>, jobs: Array<{ id: string }>, outcomes: Outcome[], cache: CheckCache, findings: Finding[], lap: Lap): Promise<CheckedDefinition[]> {
+  lap.mark();
+  const summaries = outcomes.map((o) => o.summary!);
+  const contexts = new CatalogContexts(jobs.map((j) => j.id), summaries);
+  const dirty: number[] = [];
+  summaries.forEach((s, i) => {
+    if (!s.valid) return; // not in the catalog: no catalog rule judges it
+    const context = contexts.context(i);
+    if (context !== null && s.catalog?.context === context) findings.push(...s.catalog.findings);
+    else dirty.push(i);
+  });
+  const related = contexts.related(dirty);
+  lap.lap('find the folders whose catalog findings changed');
+  const read = async (i: number) => (outcomes[i]!.result ??= await reread(base.root, jobs[i]!.id, summaries[i]!));
+  const relatedChecked = await Promise.all(related.map(async (i) => (await read(i)).checked));
+  lap.lap('read the related folders');
+  if (dirty.length > 0) {
+    const entries = relatedChecked.flatMap((c) => (c.entry ? [c.entry] : []));
+    // Only the generated-files rule reads the catalog, and it is off here.
+    const context = { ...base, checked: relatedChecked, focus: new Set(dirty.map((i) => jobs[i]!.id)), lookup: buildLookup(entries), catalog: buildCatalog(meta, entries) };
+    const fresh: Finding[] = [];
+    for (const { name, rule, perFolder } of CATALOG_RULES) {
+      if (!perFolder) continue;
+      fresh.push(...(await rule(context)));
+      lap.lap(`catalog rule ${name}`);
+    }
+    findings.push(...keepCatalogFindings(cache, jobs, outcomes, dirty, fresh, relatedChecked));
+  }
+  // The rest read this repository's files or git, not only folders: run on the folders they concern.
+  const changed = base.base ? await changedSince(base.repoRoot, base.root, base.base) : null;
+  const concerned = summaries.flatMap((s, i) => (s.localEvidence || changed?.has(jobs[i]!.id) ? [i] : []));
+  const concernedChecked = await Promise.all(concerned.map(async (i) => (await read(i)).checked));
+  for (const { name, rule, perFolder } of CATALOG_RULES) {
+    if (perFolder) continue;
+    findings.push(...(await rule({ ...base, checked: concernedChecked, lookup: buildLookup([]), catalog: buildCatalog(meta, []) })));
+    lap.lap(`catalog rule ${name}`);
+  }
+  return outcomes.flatMap((o) => (o.result ? [o.result.checked] : []));
 }
 
 export { at };
@@ -272,7 +392,7 @@ export { at };
  * The catalog built from a definitions directory, refusing one whose checks find errors. Stale
  * generated files (README table, CODEOWNERS) do not change the catalog's data, so they do not count.
  */
-export async function checkedCatalog(options: CheckOptions, ignoreRules: string[] = ['generated/drift']): Promise<CheckResult> {
+export async function checkedCatalog(options: CheckOptions & { cache?: undefined }, ignoreRules: string[] = ['generated/drift']): Promise<CheckResult> {
   const { CatalogError } = await import('../catalog/load-catalog.ts');
   const result = await runChecks(options);
   const errors = result.findings.filter((f) => f.severity === 'error' && !ignoreRules.includes(f.rule));

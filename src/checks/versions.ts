@@ -18,18 +18,24 @@ export async function git(repoRoot: string, args: string[]): Promise<string> {
   return stdout;
 }
 
+/** The definition folders that differ from base (by id), or null when base is not a commit git knows. */
+export async function changedSince(repoRoot: string, root: string, base: string): Promise<Set<string> | null> {
+  const rootInRepo = path.relative(repoRoot, root).split(path.sep).join('/');
+  try {
+    await git(repoRoot, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
+    const changed = (await git(repoRoot, ['diff', '--name-only', base, '--', rootInRepo])).split('\n').filter(Boolean);
+    return new Set(changed.map((f) => f.slice(rootInRepo.length + 1).split('/')[0]!));
+  } catch {
+    return null;
+  }
+}
+
 export const versions: CatalogRule = async ({ repoRoot, root, checked, base, focus }) => {
   if (!base) return [];
   const findings: Finding[] = [];
   const rootInRepo = path.relative(repoRoot, root).split(path.sep).join('/');
-  let changed: string[];
-  try {
-    await git(repoRoot, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`]);
-    changed = (await git(repoRoot, ['diff', '--name-only', base, '--', rootInRepo])).split('\n').filter(Boolean);
-  } catch {
-    return [{ rule: 'version/base', severity: 'error', file: rootInRepo, line: 0, column: 0, message: `--base ${base} is not a commit git knows here`, fix: 'fetch the base branch (e.g. git fetch origin main) or pass a valid ref' }];
-  }
-  const changedIds = new Set(changed.map((f) => f.slice(rootInRepo.length + 1).split('/')[0]!));
+  const changedIds = await changedSince(repoRoot, root, base);
+  if (!changedIds) return [{ rule: 'version/base', severity: 'error', file: rootInRepo, line: 0, column: 0, message: `--base ${base} is not a commit git knows here`, fix: 'fetch the base branch (e.g. git fetch origin main) or pass a valid ref' }];
   for (const { source, definition } of checked) {
     if (!definition || !source.definition || !changedIds.has(source.id) || (focus && !focus.has(source.id))) continue;
     let old: ArtifactTypeDefinition;

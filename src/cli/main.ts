@@ -9,7 +9,11 @@ const program = new Command('artifact-types')
   .exitOverride();
 
 const dir = new URL('./commands/', import.meta.url);
-for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort()) {
+const files = (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort();
+// Each file registers the command it is named after: a run of one command loads only that one (a
+// warm `validate` then starts without the server's and registry's modules); help and typos load all.
+const named = `${process.argv[2]}.ts`;
+for (const file of files.includes(named) ? [named] : files) {
   const module = (await import(new URL(file, dir).href)) as { register(program: Command): void };
   module.register(program);
 }

@@ -27,8 +27,8 @@ function commandsIn(run: string): { npmScripts: string[]; files: string[] } {
 }
 
 describe('workflow files', () => {
-  it('include validate, pr-comment, release and sources-drift, each valid YAML with jobs', () => {
-    expect(files).toEqual(['pr-comment.yml', 'release.yml', 'sources-drift.yml', 'validate.yml']);
+  it('include validate, pr-comment, release, sources-drift and checker-cache, each valid YAML with jobs', () => {
+    expect(files).toEqual(['checker-cache.yml', 'pr-comment.yml', 'release.yml', 'sources-drift.yml', 'validate.yml']);
     for (const [file, wf] of workflows) {
       expect(wf.name, file).toBeTruthy();
       expect(Object.keys(wf.jobs).length, file).toBeGreaterThan(0);
@@ -99,6 +99,22 @@ describe('workflow files', () => {
     expect(download.with).toMatchObject({ name: 'pr-report', 'run-id': '${{ github.event.workflow_run.id }}' });
     expect(String(download.with!.path)).toContain('runner.temp'); // outside the workspace: cannot overwrite our scripts
     expect(job.steps.map((s) => s.run ?? '').join('\n')).toContain('scripts/github/post-pr-report.ts');
+  });
+
+  it("seed the checker's cache from main, under the key prefix pull requests restore from", () => {
+    const seed = workflows.get('checker-cache.yml')!;
+    expect(Object.keys(seed.on).sort()).toEqual(['push', 'workflow_dispatch']);
+    expect((seed.on as { push: { branches: string[] } }).push.branches).toEqual(['main']);
+    expect(seed.permissions).toEqual({ contents: 'read' });
+    for (const job of Object.values(seed.jobs)) expect(job.permissions).toBeUndefined();
+    const cacheStep = (file: string) => allSteps(workflows.get(file)!).find((s) => s.uses?.startsWith('actions/cache@'))!;
+    const main = cacheStep('checker-cache.yml').with!;
+    const pr = cacheStep('validate.yml').with!;
+    expect(main.path).toBe('.cache/checker.json');
+    expect(pr.path).toBe(main.path);
+    // A pull request's restore-keys prefix matches main's saved keys (GitHub falls back to the default branch's caches).
+    expect(String(main.key).startsWith(String(pr['restore-keys']))).toBe(true);
+    expect(allSteps(seed).map((s) => s.run ?? '').join('\n')).toMatch(/validate .*--cache \.cache\/checker\.json/);
   });
 
   it('restore no dependency cache in the privileged workflows', () => {
