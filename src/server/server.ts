@@ -117,10 +117,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         warm(next);
         metrics.reloads.ok++;
         logger.info({ types: next.catalog.types.length, version: next.catalog.version, digest: next.catalog.digest }, 'catalog reloaded');
+        logger.flush(); // life-cycle lines go out at once, not with the next batch
         return true;
       } catch (error) {
         metrics.reloads.failed++;
         logger.error({ reload: describeFailure(error) }, 'catalog reload failed; still serving the previous catalog');
+        logger.flush(); // life-cycle lines go out at once, not with the next batch
         return false;
       }
     });
@@ -166,5 +168,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   logger.info({ url, types: state.catalog.types.length, version: state.catalog.version, source: state.source }, 'serving');
+  logger.flush(); // life-cycle lines go out at once, not with the next batch
   return { url, server, reload, close, state: () => state };
 }
