@@ -81,6 +81,9 @@ export interface SharedParts {
   trustProxy: boolean;
 }
 
+/** The message of a request's access line, from pino-http and the fast lane alike. */
+export const ACCESS_LINE = 'request completed';
+
 /** A request's fields in the request log, for pino-http's serializer and the fast lane alike. */
 function requestFields(req: { id?: unknown; method?: string; url?: string; headers: IncomingMessage['headers'] }, id: unknown = req.id) {
   return { id, method: req.method, url: String(req.url).slice(0, 512), userAgent: String(req.headers['user-agent'] ?? '').slice(0, 200) };
@@ -96,7 +99,7 @@ export function sharedParts(options: AppOptions): SharedParts {
   return {
     logAnswered(req, statusCode, startedAt) {
       if (!logger.isLevelEnabled('info')) return;
-      logger.info({ req: requestFields(req, nextId()), res: { statusCode }, responseTime: Date.now() - startedAt }, 'request completed');
+      logger.info({ req: requestFields(req, nextId()), res: { statusCode }, responseTime: Date.now() - startedAt }, ACCESS_LINE);
     },
     trustProxy,
     current: options.current,
@@ -108,6 +111,7 @@ export function sharedParts(options: AppOptions): SharedParts {
       // Our serializers read the raw objects: pino-http's wrappers would first copy every header.
       wrapSerializers: false,
       genReqId: (req) => req.id ?? nextId(),
+      customSuccessMessage: () => ACCESS_LINE,
       customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
         req: (req: IncomingMessage & { id: unknown }) => requestFields(req),

@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino';
 import { CatalogError } from '../catalog/load-catalog.ts';
 import type { Catalog } from '../model/catalog.ts';
 import { location } from '../report/text.ts';
+import { ACCESS_LINE } from './app.ts';
 import { createRequestListener } from './fast-lane.ts';
 import { onClientError, onConnect, onExpectation, requireHost } from './errors.ts';
 import { loadFromFile, loadFromMemory, loadFromRoot, type CatalogLoader } from './load.ts';
@@ -86,10 +87,25 @@ function describeFailure(error: unknown): Record<string, unknown> {
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  // Asynchronous, batched writes: a request never waits on the log's write(2), and lines go out
-  // 4 KiB at a time (at least once a second; pino flushes the rest on exit) rather than one
-  // thread-pool write per request.
-  const logger = options.logger === false ? pino({ enabled: false }) : (options.logger ?? pino({ name: 'artifact-types' }, pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH.bytes, periodicFlush: LOG_BATCH.everyMs })));
+  // Asynchronous, batched writes: a request never waits on the log's write(2), and access lines go
+  // out 4 KiB at a time (at least once a second; pino flushes the rest on exit) rather than one
+  // thread-pool write per request. Every other line (serving, reloads, warnings) is flushed at once.
+  const logger =
+    options.logger === false
+      ? pino({ enabled: false })
+      : (options.logger ??
+        pino(
+          {
+            name: 'artifact-types',
+            hooks: {
+              logMethod(args, method) {
+                method.apply(this, args);
+                if (args.at(-1) !== ACCESS_LINE) this.flush();
+              },
+            },
+          },
+          pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH.bytes, periodicFlush: LOG_BATCH.everyMs }),
+        ));
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const load = loaderFor(options);
   let state = await buildState(await load());
@@ -117,12 +133,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         warm(next);
         metrics.reloads.ok++;
         logger.info({ types: next.catalog.types.length, version: next.catalog.version, digest: next.catalog.digest }, 'catalog reloaded');
-        logger.flush(); // life-cycle lines go out at once, not with the next batch
         return true;
       } catch (error) {
         metrics.reloads.failed++;
         logger.error({ reload: describeFailure(error) }, 'catalog reload failed; still serving the previous catalog');
-        logger.flush(); // life-cycle lines go out at once, not with the next batch
         return false;
       }
     });
@@ -168,6 +182,5 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   };
 
   logger.info({ url, types: state.catalog.types.length, version: state.catalog.version, source: state.source }, 'serving');
-  logger.flush(); // life-cycle lines go out at once, not with the next batch
   return { url, server, reload, close, state: () => state };
 }
